@@ -1,0 +1,46 @@
+# Shared bootstrap helpers for ./skiff and the test command. Sourced, not run.
+# Installs only what is missing, so the fast path (everything present) costs a few stat calls.
+SKIFF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NODE="$SKIFF_ROOT/node_modules/.bin/node"
+
+# npm packages: (re)install when node_modules is missing or older than the lockfile.
+ensure_npm() {
+  local stamp="$SKIFF_ROOT/node_modules/.skiff-stamp"
+  if [ ! -x "$NODE" ] || [ ! -f "$stamp" ] || [ "$SKIFF_ROOT/package-lock.json" -nt "$stamp" ]; then
+    echo "skiff: installing npm packages (npm ci)…" >&2
+    (cd "$SKIFF_ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    touch "$stamp"
+  fi
+}
+
+# Debian packages, given as "command:package" pairs; apt-get runs only when a command is missing.
+ensure_debs() {
+  local missing=()
+  local pair
+  for pair in "$@"; do
+    local cmd="${pair%%:*}" pkg="${pair#*:}"
+    if ! command -v "$cmd" >/dev/null 2>&1 && [ ! -e "$cmd" ]; then missing+=("$pkg"); fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "skiff: missing Debian packages (${missing[*]}); run as root to install them" >&2
+    return 1
+  fi
+  echo "skiff: installing Debian packages: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
+    || { apt-get update -q >&2 && apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; }
+}
+
+# The bundled CLI is rebuilt when any source file is newer than it.
+ensure_build() {
+  local out="$SKIFF_ROOT/dist/skiff.mjs"
+  if [ ! -f "$out" ] || [ -n "$(find "$SKIFF_ROOT/src" "$SKIFF_ROOT/package-lock.json" -newer "$out" -print -quit 2>/dev/null)" ]; then
+    (cd "$SKIFF_ROOT" && "$NODE" scripts/build.ts >&2)
+  fi
+}
+
+# Host packages the cluster needs to run containers (the node agent).
+RUNTIME_DEBS=(runc:runc conmon:conmon /usr/lib/cni/bridge:containernetworking-plugins iptables:iptables catatonit:catatonit)
+# Extra host packages the test suite needs.
+TEST_DEBS=(etcd:etcd-server /usr/bin/docker-registry:docker-registry /bin/busybox:busybox-static)
