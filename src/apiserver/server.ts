@@ -1,0 +1,389 @@
+// The API server: one node:https listener, the request chain (authenticate → authorize →
+// admission → validate → store) and the routes kubectl needs. Kinds are served generically from
+// the registry; this file only routes.
+//
+//   request ─► authn ─► authz ─► route ─┬─ discovery / openapi / health / metrics
+//                                       └─ resource ─► handlers (read/write) ─► ResourceStore
+//                                                         ▲ watch cache ◄── storage watch
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { ApiError, badRequest, methodNotAllowed, notFoundPath, unauthorized } from '../api/errors.ts';
+import type { KindDef } from '../api/kinds/types.ts';
+import type { KObject } from '../api/object.ts';
+import type { StorageBackend } from '../storage/types.ts';
+import { ServiceAllocator } from './admission/service-allocation.ts';
+import { CacheManager } from './cache/cache-manager.ts';
+import { buildDiscovery, type DiscoveryDocs } from './discovery.ts';
+import { handleBinding, handleEviction } from './handlers/pod-subresources.ts';
+import { handleGet, handleList, handleWatch } from './handlers/read.ts';
+import { handleReview, REVIEW_RESOURCES } from './handlers/reviews.ts';
+import {
+  handleCreate,
+  handleDelete,
+  handleDeleteCollection,
+  handlePatch,
+  handleUpdate,
+  parseDryRun,
+  toScale,
+  type UnknownFieldFinder,
+  type WriteDeps,
+} from './handlers/write.ts';
+import type { ProtobufDecoder } from './http/body.ts';
+import { negotiateDiscovery, negotiateObjectFormat, parseAccept } from './http/negotiate.ts';
+import { sendError, sendJson, sendRaw } from './http/respond.ts';
+import { ApiMetrics } from './metrics.ts';
+import { AdmissionChain, type AdmissionPlugin } from './registry/admission.ts';
+import type { RequestContext, UserInfo } from './registry/context.ts';
+import { type MetaUpdateValidator, type MetaValidator, ResourceStore } from './registry/resource-store.ts';
+import { timedBackend } from './registry/timed-backend.ts';
+import { parseRequestInfo, type RequestInfo } from './request-info.ts';
+import { objectKey } from './storage-keys.ts';
+
+/** The Kubernetes minor we report decides which kubectl the Cloud SDK dispatcher runs. */
+export const KUBERNETES_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0+skiff' };
+
+export interface Authenticator {
+  authenticate(req: IncomingMessage): UserInfo | undefined;
+}
+
+export interface OpenApiProvider {
+  root(): object;
+  doc(path: string): { hash: string; json: Buffer } | undefined;
+}
+
+export interface ApiServerOptions {
+  backend: StorageBackend;
+  kinds: readonly KindDef[];
+  validateMeta: MetaValidator;
+  validateMetaUpdate: MetaUpdateValidator;
+  /** TLS material; without it the server speaks plain HTTP (tests of the handlers only). */
+  tls?: { cert: string; key: string; ca: string };
+  authenticator?: Authenticator;
+  protobuf?: ProtobufDecoder;
+  unknownFields?: UnknownFieldFinder;
+  openapi?: OpenApiProvider;
+  serviceCidr?: string;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Paths anyone may read, as upstream's system:public-info-viewer role allows. */
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
+
+export class ApiServer {
+  readonly metrics = new ApiMetrics();
+  readonly caches: CacheManager;
+  readonly allocator: ServiceAllocator;
+  readonly #o: ApiServerOptions;
+  readonly #backend: StorageBackend;
+  readonly #stores = new Map<string, ResourceStore>();
+  readonly #discovery: DiscoveryDocs;
+  readonly #deps: WriteDeps;
+  #server: Server | undefined;
+  #ready = false;
+
+  constructor(opts: ApiServerOptions) {
+    this.#o = opts;
+    this.#backend = timedBackend(opts.backend, (op, s) =>
+      this.metrics.storageDuration.observe({ operation: op }, s),
+    );
+    this.caches = new CacheManager(this.#backend, {
+      onError: (err) => this.#log('warn', 'storage watch restarted', { err: String(err) }),
+    });
+    this.allocator = new ServiceAllocator(this.#backend, { serviceCidr: opts.serviceCidr });
+    const plugins: AdmissionPlugin[] = [this.allocator];
+    const admission = new AdmissionChain(plugins);
+    const namespaces = opts.kinds.find((k) => k.group === '' && k.plural === 'namespaces');
+    for (const k of opts.kinds) {
+      this.#stores.set(
+        storeId(k.group, k.version, k.plural),
+        new ResourceStore(k, {
+          backend: this.#backend,
+          caches: this.caches,
+          admission,
+          validateMeta: opts.validateMeta,
+          validateMetaUpdate: opts.validateMetaUpdate,
+          namespaceLookup: namespaces ? (name) => this.#lookupNamespace(name) : undefined,
+        }),
+      );
+    }
+    this.#discovery = buildDiscovery(opts.kinds, REVIEW_RESOURCES);
+    this.#deps = {
+      caches: this.caches,
+      protobuf: opts.protobuf,
+      unknownFields: opts.unknownFields,
+      onWatch: (d, resource) => this.metrics.watchers.inc({ resource }, d),
+    };
+  }
+
+  store(group: string, version: string, plural: string): ResourceStore | undefined {
+    return this.#stores.get(storeId(group, version, plural));
+  }
+
+  async #lookupNamespace(name: string): Promise<KObject | undefined> {
+    const key = objectKey('', 'namespaces', '', name);
+    const cached = this.caches.peek('core/namespaces')?.items.get(key);
+    if (cached) return cached.obj;
+    const { kv } = await this.#backend.get(key); // just created: the cache may not have it yet
+    return kv ? (JSON.parse(kv.value) as KObject) : undefined;
+  }
+
+  #log(level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void {
+    this.#o.log?.(level, msg, fields);
+  }
+
+  /** Start the caches and listen. Resolves once /readyz would answer 200. */
+  async listen(port: number, host = '127.0.0.1'): Promise<{ port: number; host: string }> {
+    await this.caches.start();
+    const ns = this.store('', 'v1', 'namespaces');
+    if (ns) await ns.cache();
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    const tls = this.#o.tls;
+    this.#server = tls
+      ? createHttpsServer(
+          { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: false },
+          handler,
+        )
+      : createHttpServer(handler);
+    // Watches, log follows and exec streams are long-lived: no idle timeout on the socket.
+    this.#server.requestTimeout = 0;
+    this.#server.timeout = 0;
+    this.#server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      this.#server!.once('error', reject);
+      this.#server!.listen(port, host, () => resolve());
+    });
+    this.#ready = true;
+    const addr = this.#server.address() as AddressInfo;
+    return { port: addr.port, host: addr.address };
+  }
+
+  async close(): Promise<void> {
+    this.#ready = false;
+    const server = this.#server;
+    this.#server = undefined;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await this.caches.close();
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const start = performance.now();
+    const url = new URL(req.url ?? '/', 'https://local');
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
+    let code = 200;
+    try {
+      const user = this.#o.authenticator ? this.#o.authenticator.authenticate(req) : ADMIN_USER;
+      if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
+      const ctx: RequestContext = {
+        user: user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] },
+        dryRun: false,
+        warnings: [],
+      };
+      res.setHeader('Audit-Id', crypto.randomUUID());
+      const origWriteHead = res.writeHead.bind(res);
+      // Warnings gathered during the request go out as `Warning:` headers, as upstream.
+      res.writeHead = ((status: number, ...rest: unknown[]) => {
+        code = status;
+        if (ctx.warnings.length && !res.headersSent) {
+          res.setHeader(
+            'Warning',
+            ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+          );
+        }
+        return (origWriteHead as (...a: unknown[]) => ServerResponse)(status, ...rest);
+      }) as typeof res.writeHead;
+      if (info.isResourceRequest) await this.#resource(info, url.searchParams, req, res, ctx);
+      else await this.#nonResource(path, req, res);
+    } catch (err) {
+      code = sendError(res, err, (e) =>
+        this.#log('error', 'request failed', { path, err: e instanceof Error ? e.stack : String(e) }),
+      );
+    } finally {
+      if (info.isResourceRequest && info.verb !== 'watch') {
+        const labels = {
+          verb: info.verb.toUpperCase(),
+          group: info.group,
+          version: info.version,
+          resource: info.resource,
+          subresource: info.subresource,
+        };
+        this.metrics.requestDuration.observe(
+          { ...labels, scope: scopeOf(info) },
+          (performance.now() - start) / 1000,
+        );
+        this.metrics.requestTotal.inc({ ...labels, code: String(code) });
+      }
+    }
+  }
+
+  async #nonResource(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', path);
+    switch (path) {
+      case '/version':
+        sendJson(res, 200, {
+          ...KUBERNETES_VERSION,
+          gitCommit: '0000000000000000000000000000000000000000',
+          gitTreeState: 'clean',
+          buildDate: '2026-11-24T00:00:00Z',
+          goVersion: `node${process.versions.node}`,
+          compiler: 'skiff',
+          platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+        });
+        return;
+      case '/healthz':
+      case '/livez':
+      case '/readyz':
+        if (!this.#ready) sendRaw(res, 503, 'not ready', 'text/plain; charset=utf-8');
+        else sendRaw(res, 200, 'ok', 'text/plain; charset=utf-8');
+        return;
+      case '/metrics':
+        sendRaw(res, 200, await this.metrics.registry.metrics(), this.metrics.registry.contentType);
+        return;
+      case '/api': {
+        const neg = negotiateDiscovery(parseAccept(req.headers.accept));
+        if (neg.format === 'legacy') {
+          const addr = `${req.socket.localAddress}:${req.socket.localPort}`;
+          sendJson(res, 200, {
+            ...this.#discovery.apiVersions,
+            serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: addr }],
+          });
+        } else
+          sendJson(
+            res,
+            200,
+            this.#discovery.aggregatedCore(`apidiscovery.k8s.io/${neg.format}`),
+            neg.contentType,
+          );
+        return;
+      }
+      case '/apis': {
+        const neg = negotiateDiscovery(parseAccept(req.headers.accept));
+        if (neg.format === 'legacy') sendJson(res, 200, this.#discovery.apiGroupList);
+        else
+          sendJson(
+            res,
+            200,
+            this.#discovery.aggregatedApis(`apidiscovery.k8s.io/${neg.format}`),
+            neg.contentType,
+          );
+        return;
+      }
+      case '/openapi/v3': {
+        if (!this.#o.openapi) throw notFoundPath();
+        sendJson(res, 200, this.#o.openapi.root());
+        return;
+      }
+      case '/openapi/v2':
+      case '/swagger-2.0.0.pb-v1':
+        // Only protobuf v2 helps kubectl 1.27; without it a 404 makes kubectl fall back cleanly.
+        throw notFoundPath();
+    }
+    if (path.startsWith('/openapi/v3/')) {
+      const doc = this.#o.openapi?.doc(path.slice('/openapi/v3/'.length));
+      if (!doc) throw notFoundPath();
+      res.setHeader('Cache-Control', 'public, immutable');
+      res.setHeader('Etag', `"${doc.hash}"`);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': doc.json.length });
+      res.end(doc.json);
+      return;
+    }
+    const list = this.#discovery.resourceLists.get(path);
+    if (list) return sendJson(res, 200, list);
+    const group = this.#discovery.apiGroups.get(path);
+    if (group) return sendJson(res, 200, group);
+    throw notFoundPath();
+  }
+
+  async #resource(
+    info: RequestInfo,
+    q: URLSearchParams,
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+  ): Promise<void> {
+    const review = REVIEW_RESOURCES.find(
+      (r) => r.group === info.group && r.version === info.version && r.name === info.resource,
+    );
+    if (review) {
+      if (info.verb !== 'create' || info.name) throw methodNotAllowed(info.verb, info.resource);
+      await handleReview(this.#deps, review, req, res, ctx);
+      return;
+    }
+    const store = this.store(info.group, info.version, info.resource);
+    if (!store) throw notFoundPath();
+    const kind = store.kind;
+    if (kind.namespaced && info.namespace && info.resource !== 'namespaces') {
+      if (!isDnsLabel(info.namespace))
+        throw badRequest(`invalid namespace name ${JSON.stringify(info.namespace)}`);
+    }
+    const ns = kind.namespaced ? info.namespace : '';
+    if (!kind.namespaced && info.namespace && info.resource !== 'namespaces') throw notFoundPath();
+    ctx.dryRun = parseDryRun(q);
+    const sub = info.subresource;
+    if (
+      sub &&
+      !kind.subresources.some((s) => s.name === sub) &&
+      !(kind.plural === 'namespaces' && sub === 'finalize')
+    ) {
+      throw notFoundPath();
+    }
+    const format = negotiateObjectFormat(parseAccept(req.headers.accept));
+    const d = this.#deps;
+    if (sub === 'binding' && info.verb === 'create')
+      return handleBinding(d, store, ns, info.name, req, res, ctx);
+    if (sub === 'eviction' && info.verb === 'create')
+      return handleEviction(d, store, ns, info.name, req, res, ctx);
+    if (sub && sub !== 'status' && sub !== 'scale' && sub !== 'finalize') {
+      // log, exec, attach, portforward, proxy: served through the node agent (a later component).
+      throw new ApiError(
+        503,
+        'ServiceUnavailable',
+        `the ${kind.plural}/${sub} subresource needs a node agent, which is not running`,
+      );
+    }
+    switch (info.verb) {
+      case 'get':
+        if (sub === 'scale') {
+          const e = await store.get(ns, info.name);
+          return sendJson(res, 200, toScale(store, e.obj));
+        }
+        return handleGet(d, store, ns, info.name, q, format, res);
+      case 'list':
+        return handleList(d, store, ns, q, format, res);
+      case 'watch':
+        return handleWatch(d, store, ns, q, format, req, res);
+      case 'create':
+        if (info.name) throw methodNotAllowed('POST', `${kind.plural}/${info.name}`);
+        return handleCreate(d, store, ns, q, req, res, ctx);
+      case 'update':
+        return handleUpdate(d, store, ns, info.name, sub, q, req, res, ctx);
+      case 'patch':
+        return handlePatch(d, store, ns, info.name, sub, q, req, res, ctx);
+      case 'delete':
+        if (sub) throw methodNotAllowed('DELETE', `${kind.plural}/${sub}`);
+        return handleDelete(d, store, ns, info.name, q, req, res, ctx);
+      case 'deletecollection':
+        return handleDeleteCollection(d, store, ns, q, req, res, ctx);
+      default:
+        throw methodNotAllowed(info.verb, kind.plural);
+    }
+  }
+}
+
+const ADMIN_USER: UserInfo = { username: 'system:admin', groups: ['system:masters', 'system:authenticated'] };
+
+const storeId = (group: string, version: string, plural: string): string => `${group}/${version}/${plural}`;
+
+const scopeOf = (info: RequestInfo): string =>
+  info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster';
+
+const isDnsLabel = (s: string): boolean => s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);

@@ -1,0 +1,13 @@
+// The `skiff` command. Each subcommand lives in its own file and is loaded only when used, so
+// `skiff up` pays for nothing it does not run.
+import { Command } from 'commander';
+import { addServerCommands } from './up.ts';
+
+const program = new Command('skiff')
+  .description('A container orchestration platform that speaks the Kubernetes API')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+addServerCommands(program);
+
+await program.parseAsync(process.argv);

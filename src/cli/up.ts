@@ -1,0 +1,87 @@
+// `skiff up` (the whole cluster on this machine) and `skiff server` (the same without the node
+// agent). Flags follow k3s's names where they mean the same thing.
+import type { Command } from 'commander';
+import pc from 'picocolors';
+
+export const DEFAULT_DATA_DIR = '/var/lib/skiff';
+export const DEFAULT_HTTPS_PORT = 6443;
+
+export interface UpFlags {
+  dataDir: string;
+  bindAddress: string;
+  httpsPort: string;
+  datastoreEndpoint?: string;
+  disable: string[];
+  logLevel: string;
+}
+
+const collect = (v: string, prev: string[]): string[] => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
+
+export function addServerCommands(program: Command): void {
+  for (const [name, desc, agent] of [
+    ['up', 'start the whole cluster on this machine (API server, store, controllers, node agent)', true],
+    ['server', 'start the control plane only (no node agent on this machine)', false],
+  ] as const) {
+    program
+      .command(name)
+      .description(desc)
+      .option(
+        '--data-dir <dir>',
+        'where state, certificates and the kubeconfig live',
+        process.env.SKIFF_DATA_DIR ?? DEFAULT_DATA_DIR,
+      )
+      .option('--bind-address <ip>', 'address the API server listens on', '127.0.0.1')
+      .option('--https-port <port>', 'API server port', String(DEFAULT_HTTPS_PORT))
+      .option(
+        '--datastore-endpoint <url>',
+        'sqlite (default, in the data dir), sqlite:///path.db, or etcd://host:port[,host:port]',
+      )
+      .option('--disable <components>', 'components not to run (comma separated)', collect, [])
+      .option('--log-level <level>', 'debug, info, warn or error', 'info')
+      .action(async (flags: UpFlags) => {
+        const disable = new Set(flags.disable);
+        if (!agent) disable.add('agent');
+        const { runServer } = await import('../cmd/server.ts');
+        const port = Number(flags.httpsPort);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+          console.error(pc.red(`invalid --https-port ${flags.httpsPort}`));
+          process.exit(2);
+        }
+        const running = await runServer({
+          dataDir: flags.dataDir,
+          bindAddress: flags.bindAddress,
+          httpsPort: port,
+          datastoreEndpoint: flags.datastoreEndpoint ?? '',
+          disable,
+          logLevel: flags.logLevel as 'info',
+        });
+        const host = flags.bindAddress === '0.0.0.0' ? '127.0.0.1' : flags.bindAddress;
+        process.stdout.write(
+          `${pc.green('skiff is up')} in ${running.startMs.toFixed(0)} ms: https://${host}:${running.port}\n` +
+            `  kubeconfig: ${running.kubeconfigPath}\n` +
+            `  try:        ${pc.bold(`kubectl --kubeconfig ${running.kubeconfigPath} get namespaces`)}\n`,
+        );
+        let stopping = false;
+        const stop = (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          process.stdout.write(`skiff: ${signal}, stopping\n`);
+          running.stop().then(
+            () => process.exit(0),
+            (err: unknown) => {
+              console.error(err);
+              process.exit(1);
+            },
+          );
+        };
+        process.on('SIGINT', () => stop('SIGINT'));
+        process.on('SIGTERM', () => stop('SIGTERM'));
+      });
+  }
+}
