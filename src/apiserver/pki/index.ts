@@ -1,0 +1,2 @@
+export { renderKubeconfig, writeKubeconfig } from './kubeconfig.ts';
+export { ADMIN_GROUP, ADMIN_USER, ensurePki, type Pki, type PkiOptions } from './pki.ts';
