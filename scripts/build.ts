@@ -1,4 +1,5 @@
 // Bundles the CLI into one ESM file so `skiff` starts without resolving hundreds of modules.
+import { copyFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 await build({
@@ -13,3 +14,6 @@ await build({
   packages: 'external',
   logLevel: 'warning',
 });
+
+// Type schemas are read beside the bundle on first use (src/api/schemas/index.ts), not bundled.
+copyFileSync('src/api/schemas/definitions.json', 'dist/definitions.json');

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import jsonpatch from 'fast-json-patch';
 import { ApiError, badRequest, unsupportedMediaType } from '../../api/errors.ts';
 import type { KObject } from '../../api/object.ts';
+import { strictDecodingMessage, unknownFieldMessage } from '../../api/schemas/unknown-fields.ts';
 import {
   decodeObjectBody,
   expectObject,
@@ -81,10 +82,12 @@ function checkUnknownFields(
   const unknown = deps.unknownFields(k.group, k.version, k.kind, obj);
   if (unknown.length === 0) return;
   if (mode === 'Strict') {
-    const msg = unknown.map((f) => `unknown field "${f}"`).join(', ');
-    throw badRequest(`strict decoding error: ${msg}`);
+    // Upstream's decoder wraps the strict error: `Pod in version "v1" cannot be handled as a Pod: …`.
+    throw badRequest(
+      `${k.kind} in version ${JSON.stringify(k.version)} cannot be handled as a ${k.kind}: ${strictDecodingMessage(unknown)}`,
+    );
   }
-  for (const f of unknown) ctx.warnings.push(`unknown field "${f}"`);
+  for (const f of unknown) ctx.warnings.push(unknownFieldMessage(f));
 }
 
 export async function handleCreate(
