@@ -1,0 +1,97 @@
+// k8s.io/api/batch/v1. Field facts from upstream's types; see ../schema.ts for the format.
+import type { MessageTable } from '../schema.ts';
+
+export const batch: MessageTable = {
+  Job: [
+    [1, 'metadata', 'meta.ObjectMeta'],
+    [2, 'spec', 'JobSpec'],
+    [3, 'status', 'JobStatus'],
+  ],
+  PodFailurePolicyOnExitCodesRequirement: [
+    [1, 'containerName', 'string', 'keep'],
+    [2, 'operator', 'string', 'keep'],
+    [3, 'values', 'int32', 'rep'],
+  ],
+  PodFailurePolicyOnPodConditionsPattern: [
+    [1, 'type', 'string', 'keep'],
+    [2, 'status', 'string', 'keep'],
+  ],
+  PodFailurePolicyRule: [
+    [1, 'action', 'string', 'keep'],
+    [2, 'onExitCodes', 'PodFailurePolicyOnExitCodesRequirement'],
+    [3, 'onPodConditions', 'PodFailurePolicyOnPodConditionsPattern', 'rep'],
+  ],
+  PodFailurePolicy: [[1, 'rules', 'PodFailurePolicyRule', 'rep']],
+  SuccessPolicy: [[1, 'rules', 'SuccessPolicyRule', 'rep']],
+  SuccessPolicyRule: [
+    [1, 'succeededIndexes', 'string', 'keep'],
+    [2, 'succeededCount', 'int32', 'keep'],
+  ],
+  JobSpec: [
+    [1, 'parallelism', 'int32', 'keep'],
+    [2, 'completions', 'int32', 'keep'],
+    [3, 'activeDeadlineSeconds', 'int64', 'keep'],
+    [11, 'podFailurePolicy', 'PodFailurePolicy'],
+    [16, 'successPolicy', 'SuccessPolicy'],
+    [7, 'backoffLimit', 'int32', 'keep'],
+    [12, 'backoffLimitPerIndex', 'int32', 'keep'],
+    [13, 'maxFailedIndexes', 'int32', 'keep'],
+    [4, 'selector', 'meta.LabelSelector'],
+    [5, 'manualSelector', 'bool', 'keep'],
+    [6, 'template', 'core.PodTemplateSpec'],
+    [8, 'ttlSecondsAfterFinished', 'int32', 'keep'],
+    [9, 'completionMode', 'string', 'keep'],
+    [10, 'suspend', 'bool', 'keep'],
+    [14, 'podReplacementPolicy', 'string', 'keep'],
+    [15, 'managedBy', 'string', 'keep'],
+  ],
+  JobStatus: [
+    [1, 'conditions', 'JobCondition', 'rep'],
+    [2, 'startTime', 'Time'],
+    [3, 'completionTime', 'Time'],
+    [4, 'active', 'int32'],
+    [5, 'succeeded', 'int32'],
+    [6, 'failed', 'int32'],
+    [11, 'terminating', 'int32', 'keep'],
+    [7, 'completedIndexes', 'string'],
+    [10, 'failedIndexes', 'string', 'keep'],
+    [8, 'uncountedTerminatedPods', 'UncountedTerminatedPods'],
+    [9, 'ready', 'int32', 'keep'],
+  ],
+  UncountedTerminatedPods: [
+    [1, 'succeeded', 'string', 'rep'],
+    [2, 'failed', 'string', 'rep'],
+  ],
+  JobCondition: [
+    [1, 'type', 'string', 'keep'],
+    [2, 'status', 'string', 'keep'],
+    [3, 'lastProbeTime', 'Time'],
+    [4, 'lastTransitionTime', 'Time'],
+    [5, 'reason', 'string'],
+    [6, 'message', 'string'],
+  ],
+  JobTemplateSpec: [
+    [1, 'metadata', 'meta.ObjectMeta'],
+    [2, 'spec', 'JobSpec'],
+  ],
+  CronJob: [
+    [1, 'metadata', 'meta.ObjectMeta'],
+    [2, 'spec', 'CronJobSpec'],
+    [3, 'status', 'CronJobStatus'],
+  ],
+  CronJobSpec: [
+    [1, 'schedule', 'string', 'keep'],
+    [8, 'timeZone', 'string', 'keep'],
+    [2, 'startingDeadlineSeconds', 'int64', 'keep'],
+    [3, 'concurrencyPolicy', 'string'],
+    [4, 'suspend', 'bool', 'keep'],
+    [5, 'jobTemplate', 'JobTemplateSpec'],
+    [6, 'successfulJobsHistoryLimit', 'int32', 'keep'],
+    [7, 'failedJobsHistoryLimit', 'int32', 'keep'],
+  ],
+  CronJobStatus: [
+    [1, 'active', 'core.ObjectReference', 'rep'],
+    [4, 'lastScheduleTime', 'Time'],
+    [5, 'lastSuccessfulTime', 'Time'],
+  ],
+};
