@@ -1,0 +1,76 @@
+// Leak detection for runtime/CNI tests: everything a test file created on the host is named after
+// one scope (state/run dirs, cgroup root, network, bridge, netns prefix), so after the file we can
+// assert that none of it is left, without being confused by other tests running at the same time.
+
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { existingCgroups } from '../../src/agent/runtime/cgroups.ts';
+import { runCommand } from '../../src/agent/runtime/command.ts';
+import { mountsUnder } from '../../src/agent/runtime/overlay.ts';
+
+export interface RuntimeScope {
+  /** `t` + 6 hex: short enough for interface names. */
+  tag: string;
+  stateDir: string;
+  runDir: string;
+  /** `/skiff-<tag>` */
+  cgroupRoot: string;
+  /** `skiff-<tag>` (CNI network name and bridge). */
+  network: string;
+  bridge: string;
+  /** Sandbox IDs start with this, so namespaces are `skiff-<tag>-…`. */
+  idPrefix: string;
+}
+
+export function newRuntimeScope(): RuntimeScope {
+  const tag = `t${randomBytes(3).toString('hex')}`;
+  return {
+    tag,
+    stateDir: `/tmp/skiff-${tag}`,
+    runDir: `/run/skiff-${tag}`,
+    cgroupRoot: `/skiff-${tag}`,
+    network: `skiff-${tag}`,
+    bridge: `skiff-${tag}`,
+    idPrefix: `${tag}-`,
+  };
+}
+
+/** Processes whose cgroup lies under our root, or whose command line names our directories. */
+async function scopedProcesses(scope: RuntimeScope): Promise<string[]> {
+  const out: string[] = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    const [cmdline, cgroup] = await Promise.all([
+      readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''),
+      readFile(`/proc/${pid}/cgroup`, 'utf8').catch(() => ''),
+    ]);
+    const cmd = cmdline.replaceAll('\0', ' ').trim();
+    if (cmd === '') continue; // kernel thread or zombie
+    const inCgroup = cgroup.split('\n').some((l) => l.split(':')[2]?.startsWith(`${scope.cgroupRoot}/`));
+    const named = cmd.includes(scope.stateDir) || cmd.includes(scope.runDir);
+    if (inCgroup || named) out.push(`process ${pid}: ${cmd.slice(0, 120)}`);
+  }
+  return out;
+}
+
+/** Host objects of this scope still present: an empty list means the test cleaned up. */
+export async function findLeaks(scope: RuntimeScope): Promise<string[]> {
+  const leaks: string[] = [];
+  const netns = await runCommand('ip', ['netns', 'list'], { allowFailure: true });
+  for (const line of netns.stdout.split('\n')) {
+    const name = line.split(' ')[0];
+    if (name?.startsWith(`skiff-${scope.idPrefix}`)) leaks.push(`netns ${name}`);
+  }
+  for (const m of [...(await mountsUnder(scope.stateDir)), ...(await mountsUnder(scope.runDir))]) {
+    leaks.push(`mount ${m}`);
+  }
+  for (const c of await existingCgroups(scope.cgroupRoot)) leaks.push(`cgroup ${c}`);
+  const link = await runCommand('ip', ['link', 'show', 'dev', scope.bridge], { allowFailure: true });
+  if (link.code === 0) leaks.push(`bridge ${scope.bridge}`);
+  const nat = await runCommand('iptables-save', ['-t', 'nat'], { allowFailure: true });
+  for (const line of nat.stdout.split('\n')) {
+    if (line.includes(`name: \\"${scope.network}\\"`)) leaks.push(`iptables ${line}`);
+  }
+  leaks.push(...(await scopedProcesses(scope)));
+  return leaks;
+}
