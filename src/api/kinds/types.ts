@@ -44,6 +44,8 @@ export interface KindDef {
   shortNames: string[];
   categories: string[];
   namespaced: boolean;
+  /** How metadata.name is validated (upstream's ValidateNameFunc); absent: DNS-1123 subdomain. */
+  nameRule?: 'subdomain' | 'label' | 'dns1035' | 'path-segment';
   verbs: string[];
   subresources: SubresourceDef[];
   scale?: ScaleDef;
