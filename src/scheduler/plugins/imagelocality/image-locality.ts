@@ -1,0 +1,49 @@
+// ImageLocality: prefer nodes that already hold the pod's images, weighted by image size and by
+// how widely the image is spread (an image on every node says little about this one).
+import type { NodeInfo } from '../../cache/node-info.ts';
+import type { Snapshot } from '../../cache/snapshot.ts';
+import { MAX_NODE_SCORE, type ScorePlugin } from '../../framework/interface.ts';
+import type { Pod } from '../../types.ts';
+
+export const NAME = 'ImageLocality';
+const MB = 1024 * 1024;
+/** Below this total, image locality does not matter (upstream's 23 MB). */
+export const MIN_THRESHOLD = 23 * MB;
+/** Per container, beyond this the score saturates (upstream's 1000 MB). */
+export const MAX_CONTAINER_THRESHOLD = 1000 * MB;
+const DEFAULT_TAG = 'latest';
+
+/** `busybox` → `busybox:latest`; names with a tag or digest are kept. */
+export function normalizedImageName(name: string): string {
+  if (name.lastIndexOf(':') <= name.lastIndexOf('/')) return `${name}:${DEFAULT_TAG}`;
+  return name;
+}
+
+export function sumImageScores(pod: Pod, ni: NodeInfo, snapshot: Snapshot, totalNodes: number): number {
+  let sum = 0;
+  const add = (image: string | undefined) => {
+    if (!image) return;
+    const name = normalizedImageName(image);
+    const size = ni.imageSizes.get(name);
+    if (size === undefined) return;
+    sum += Math.trunc(size * (snapshot.imageNumNodes(name) / totalNodes));
+  };
+  for (const c of pod.spec?.initContainers ?? []) add(c.image);
+  for (const c of pod.spec?.containers ?? []) add(c.image);
+  return sum;
+}
+
+export function imageScore(sum: number, numContainers: number): number {
+  const max = MAX_CONTAINER_THRESHOLD * numContainers;
+  const clamped = Math.min(Math.max(sum, MIN_THRESHOLD), max);
+  return Math.trunc((MAX_NODE_SCORE * (clamped - MIN_THRESHOLD)) / (max - MIN_THRESHOLD));
+}
+
+export const newImageLocality = (snapshot: Snapshot): ScorePlugin => ({
+  name: NAME,
+  score(_s, pod, ni) {
+    const total = snapshot.list().length;
+    const n = (pod.spec?.initContainers?.length ?? 0) + (pod.spec?.containers?.length ?? 0);
+    return imageScore(sumImageScores(pod, ni, snapshot, total), n);
+  },
+});
