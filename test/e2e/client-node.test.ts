@@ -55,7 +55,12 @@ test('client-node: list, watch resume, informer re-list after 410', async () => 
     lists++;
     return core.listNamespacedConfigMap({ namespace: NS });
   });
-  informer.on('error', () => setTimeout(() => void informer.start().catch(() => {}), 300));
+  // Restart after errors (as client-node's docs advise), but not once the test stopped it: a restart
+  // loop against a stopped server would keep the process alive forever.
+  let informerStopped = false;
+  informer.on('error', () => {
+    if (!informerStopped) setTimeout(() => void (informerStopped || informer.start().catch(() => {})), 300);
+  });
   await informer.start();
   await until(() => informer.list(NS).length === 1, () => JSON.stringify(informer.list(NS).map((c) => c.metadata?.name)));
   assert.equal(lists, 1);
@@ -72,6 +77,7 @@ test('client-node: list, watch resume, informer re-list after 410', async () => 
     30_000,
   );
   assert.ok(lists >= 2, `the informer re-listed (${lists} lists)`);
+  informerStopped = true;
   await informer.stop();
 });
 

@@ -44,7 +44,13 @@ export function raw(
         method,
         ca: creds.ca,
         ...(opts.anonymous ? {} : { cert: creds.cert, key: creds.key }),
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...opts.headers },
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          // Node's client frames a DELETE body neither by length nor chunked unless told: say its length.
+          ...(opts.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(opts.body)) } : {}),
+          ...opts.headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -1,0 +1,276 @@
+// API server benchmark: start-up to /readyz, idle memory, write latency at a fixed rate, a large
+// LIST, and watch fan-out latency. It runs the bundled CLI as users do (`skiff up` on a temp data
+// dir, agent disabled) and talks HTTPS with the admin credentials from the kubeconfig.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { inFlight, quantile, round } from './stats.ts';
+import type { BenchResult, Metric } from './types.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist/skiff.mjs');
+/** Start-ups measured (the first on an empty data dir also issues the PKI). */
+const START_RUNS = 5;
+/** Writes at a fixed rate: 100/s for 10 s. */
+const WRITE_QPS = 100;
+const WRITE_SECONDS = 10;
+const LIST_PODS = 10_000;
+const LIST_RUNS = 5;
+const WATCHERS = 1000;
+const WATCH_EVENTS = 20;
+const IDLE_SETTLE_MS = 3000;
+
+interface Server {
+  proc: ChildProcess;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(dataDir: string): Promise<{ server: Server; readyMs: number }> {
+  const t0 = performance.now();
+  const proc = spawn(
+    process.execPath,
+    [CLI, 'up', '--disable', 'agent', '--data-dir', dataDir, '--https-port', '0', '--log-level', 'warn'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const port = await new Promise<number>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`no start in 20 s:\n${out}`)), 20_000);
+    proc.stdout!.on('data', () => {
+      const m = /https:\/\/[\d.]+:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        res(Number(m[1]));
+      }
+    });
+    proc.once('exit', (c) => rej(new Error(`exited ${c}:\n${out}`)));
+  });
+  // The line is printed once /readyz answers 200; confirm it over the wire.
+  for (;;) {
+    const r = await rawGet(port, '/readyz').catch(() => 0);
+    if (r === 200) break;
+    await new Promise((r2) => setTimeout(r2, 5));
+  }
+  const readyMs = performance.now() - t0;
+  const server: Server = {
+    proc,
+    port,
+    dataDir,
+    stop: async () => {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+  return { server, readyMs };
+}
+
+function rawGet(port: number, path: string): Promise<number> {
+  return new Promise((res, rej) => {
+    const req = request({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (r) => {
+      r.resume();
+      r.on('end', () => res(r.statusCode ?? 0));
+    });
+    req.on('error', rej);
+    req.end();
+  });
+}
+
+class Client {
+  readonly agent: Agent;
+  readonly #port: number;
+  constructor(dataDir: string, port: number, maxSockets = 64) {
+    const kc = parse(readFileSync(join(dataDir, 'kubeconfig.yaml'), 'utf8'));
+    const b = (s: string) => Buffer.from(s, 'base64');
+    this.agent = new Agent({
+      keepAlive: true,
+      maxSockets,
+      ca: b(kc.clusters[0].cluster['certificate-authority-data']),
+      cert: b(kc.users[0].user['client-certificate-data']),
+      key: b(kc.users[0].user['client-key-data']),
+    });
+    this.#port = port;
+  }
+  req(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+    return new Promise((res, rej) => {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      const r = request(
+        {
+          host: '127.0.0.1',
+          port: this.#port,
+          path,
+          method,
+          agent: this.agent,
+          headers: { Accept: 'application/json', ...(data ? { 'Content-Type': 'application/json' } : {}) },
+        },
+        (resp) => {
+          const chunks: Buffer[] = [];
+          resp.on('data', (c) => chunks.push(c));
+          resp.on('end', () => res({ status: resp.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        },
+      );
+      r.on('error', rej);
+      r.end(data);
+    });
+  }
+  async must(method: string, path: string, body?: unknown): Promise<any> {
+    const r = await this.req(method, path, body);
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.body.slice(0, 300)}`);
+    return JSON.parse(r.body);
+  }
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+const pod = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, labels: { app: 'bench' } },
+  spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] },
+});
+
+export async function run(log: (line: string) => void): Promise<BenchResult> {
+  const metrics: Record<string, Metric> = {};
+  const dataDir = mkdtempSync(join(tmpdir(), 'skiff-bench-api-'));
+  try {
+    // Start-up: the first run issues certificates; the rest are warm restarts of the same data dir.
+    log('start-up runs');
+    const starts: number[] = [];
+    let srv: Server | undefined;
+    for (let i = 0; i < START_RUNS; i++) {
+      const { server, readyMs } = await startServer(dataDir);
+      starts.push(readyMs);
+      if (i < START_RUNS - 1) await server.stop();
+      else srv = server;
+    }
+    metrics.ready_ms_first_start = { value: round(starts[0]), unit: 'ms' };
+    metrics.ready_ms = { value: round(quantile(starts.slice(1), 0.5)), unit: 'ms', target: { max: 1000 } };
+    const server = srv!;
+    await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+    metrics.idle_rss_mb = { value: round(rssMb(server.proc.pid!)), unit: 'MB', target: { max: 80 } };
+
+    const c = new Client(dataDir, server.port);
+    log('writes at 100/s');
+    // Writes at 100/s: alternate creates and updates of ConfigMaps, latency per request.
+    const lat: number[] = [];
+    const total = WRITE_QPS * WRITE_SECONDS;
+    const t0 = performance.now();
+    const inflight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = t0 + (i * 1000) / WRITE_QPS;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const n = Math.floor(i / 2);
+      const start = performance.now();
+      const p =
+        i % 2 === 0
+          ? c.must('POST', '/api/v1/namespaces/default/configmaps', {
+              metadata: { name: `w-${n}` },
+              data: { v: '0' },
+            })
+          : c.must('PUT', `/api/v1/namespaces/default/configmaps/w-${n}`, {
+              metadata: { name: `w-${n}` },
+              data: { v: '1' },
+            });
+      inflight.push(p.then(() => void lat.push(performance.now() - start)));
+    }
+    await Promise.all(inflight);
+    metrics.write_p50_ms_100qps = { value: round(quantile(lat, 0.5)), unit: 'ms' };
+    metrics.write_p99_ms_100qps = { value: round(quantile(lat, 0.99)), unit: 'ms', target: { max: 10 } };
+
+    // LIST of 10,000 pods.
+    log(`creating ${LIST_PODS} pods`);
+    await inFlight(LIST_PODS, 32, (i) => c.must('POST', '/api/v1/namespaces/default/pods', pod(`p-${i}`)));
+    const lists: number[] = [];
+    for (let i = 0; i < LIST_RUNS; i++) {
+      const s = performance.now();
+      const r = await c.req('GET', '/api/v1/namespaces/default/pods');
+      const items = JSON.parse(r.body).items.length;
+      lists.push(performance.now() - s);
+      if (items !== LIST_PODS) throw new Error(`listed ${items} pods, expected ${LIST_PODS}`);
+    }
+    metrics.list_10k_pods_ms = { value: round(quantile(lists, 0.5)), unit: 'ms', target: { max: 300 } };
+
+    log(`${WATCHERS} watchers`);
+    metrics.watch_p99_ms_1000_watchers = {
+      value: round(await watchFanout(dataDir, server.port, c)),
+      unit: 'ms',
+      target: { max: 100 },
+    };
+    c.agent.destroy();
+    await server.stop();
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return { name: 'api', metrics };
+}
+
+/** 1000 watch connections on ConfigMaps; each event's delivery delay from the write's start. */
+async function watchFanout(dataDir: string, port: number, writer: Client): Promise<number> {
+  const wc = new Client(dataDir, port, WATCHERS + 10);
+  const sent = new Map<string, number>();
+  const delays: number[] = [];
+  const reqs: ReturnType<typeof request>[] = [];
+  let connected = 0;
+  await new Promise<void>((resolveAll, rej) => {
+    for (let i = 0; i < WATCHERS; i++) {
+      const r = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/v1/namespaces/bench-watch/configmaps?watch=true',
+          agent: wc.agent,
+          headers: { Accept: 'application/json' },
+        },
+        (resp) => {
+          if (++connected === WATCHERS) resolveAll();
+          let buf = '';
+          resp.setEncoding('utf8');
+          resp.on('data', (d: string) => {
+            buf += d;
+            let nl = buf.indexOf('\n');
+            while (nl >= 0) {
+              const line = buf.slice(0, nl);
+              buf = buf.slice(nl + 1);
+              const ev = JSON.parse(line);
+              const t = sent.get(ev.object?.metadata?.name);
+              if (t !== undefined && ev.type === 'ADDED') delays.push(performance.now() - t);
+              nl = buf.indexOf('\n');
+            }
+          });
+        },
+      );
+      r.on('error', rej);
+      r.end();
+      reqs.push(r);
+    }
+  });
+  await writer.must('POST', '/api/v1/namespaces', { metadata: { name: 'bench-watch' } });
+  for (let i = 0; i < WATCH_EVENTS; i++) {
+    const name = `e-${i}`;
+    sent.set(name, performance.now());
+    await writer.must('POST', '/api/v1/namespaces/bench-watch/configmaps', { metadata: { name } });
+    const deadline = performance.now() + 10_000;
+    while (delays.length < (i + 1) * WATCHERS && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+  if (delays.length < WATCH_EVENTS * WATCHERS) throw new Error(`only ${delays.length} deliveries`);
+  for (const r of reqs) r.destroy();
+  wc.agent.destroy();
+  return quantile(delays, 0.99);
+}
