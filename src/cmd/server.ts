@@ -39,7 +39,10 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
   const log = createLogger({ level: cfg.logLevel ?? 'info', component: 'skiff' });
   mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
   const backend = await openBackend(cfg.datastoreEndpoint, { dataDir: cfg.dataDir });
-  const pki = await ensurePki(join(cfg.dataDir, 'tls'), { hosts: [hostname()], ips: serverIps(cfg.bindAddress) });
+  const pki = await ensurePki(join(cfg.dataDir, 'tls'), {
+    hosts: [hostname()],
+    ips: serverIps(cfg.bindAddress),
+  });
   const apiLog = log.child('apiserver');
   const api = new ApiServer({
     backend,

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CoreV1Api, KubeConfig, makeInformer, Watch } from '@kubernetes/client-node';
 import type { V1ConfigMap } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, makeInformer, Watch } from '@kubernetes/client-node';
 import { type Skiff, startSkiff } from './harness.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'skiff-e2e-cn-'));
@@ -25,11 +25,17 @@ test('client-node: list, watch resume, informer re-list after 410', async () => 
   kc.loadFromFile(s.kubeconfig);
   const core = kc.makeApiClient(CoreV1Api);
   await core.createNamespace({ body: { metadata: { name: NS } } });
-  await core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'cm1' }, data: { a: '1' } } });
+  await core.createNamespacedConfigMap({
+    namespace: NS,
+    body: { metadata: { name: 'cm1' }, data: { a: '1' } },
+  });
 
   // Typed list carries a resourceVersion usable as a watch start.
   const list = await core.listNamespacedConfigMap({ namespace: NS });
-  assert.deepEqual(list.items.map((c) => c.metadata?.name), ['cm1']);
+  assert.deepEqual(
+    list.items.map((c) => c.metadata?.name),
+    ['cm1'],
+  );
   const rv = list.metadata?.resourceVersion;
   assert.match(rv ?? '', /^\d+$/);
 
@@ -44,7 +50,10 @@ test('client-node: list, watch resume, informer re-list after 410', async () => 
     () => {},
   );
   await core.deleteNamespacedConfigMap({ namespace: NS, name: 'cm2' });
-  await until(() => events.length >= 2, () => events.join(', '));
+  await until(
+    () => events.length >= 2,
+    () => events.join(', '),
+  );
   req.abort();
   assert.deepEqual(events, ['ADDED cm2', 'DELETED cm2']);
 
@@ -62,7 +71,10 @@ test('client-node: list, watch resume, informer re-list after 410', async () => 
     if (!informerStopped) setTimeout(() => void (informerStopped || informer.start().catch(() => {})), 300);
   });
   await informer.start();
-  await until(() => informer.list(NS).length === 1, () => JSON.stringify(informer.list(NS).map((c) => c.metadata?.name)));
+  await until(
+    () => informer.list(NS).length === 1,
+    () => JSON.stringify(informer.list(NS).map((c) => c.metadata?.name)),
+  );
   assert.equal(lists, 1);
   // Move the global revision on (another resource), so the restarted cache starts past the informer.
   await core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'bump' } } });
@@ -70,9 +82,16 @@ test('client-node: list, watch resume, informer re-list after 410', async () => 
   s = await startSkiff({ dataDir, args: ['--https-port', String(port)] });
   const kc2 = new KubeConfig();
   kc2.loadFromFile(s.kubeconfig);
-  await kc2.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'cm3' } } });
+  await kc2
+    .makeApiClient(CoreV1Api)
+    .createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'cm3' } } });
   await until(
-    () => informer.list(NS).map((c) => c.metadata?.name).sort().join() === 'cm1,cm3',
+    () =>
+      informer
+        .list(NS)
+        .map((c) => c.metadata?.name)
+        .sort()
+        .join() === 'cm1,cm3',
     () => JSON.stringify(informer.list(NS).map((c) => c.metadata?.name)),
     30_000,
   );

@@ -8,7 +8,10 @@ import { kubectlBinary, type Skiff, startSkiff } from './harness.ts';
 let s: Skiff;
 const k = async (args: string[], input?: string) => {
   const r = await s.kubectl(args, { input });
-  if (r.code !== 0) assert.fail(`kubectl ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}\n--- server:\n${s.logs().slice(-3000)}`);
+  if (r.code !== 0)
+    assert.fail(
+      `kubectl ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}\n--- server:\n${s.logs().slice(-3000)}`,
+    );
   return r.stdout;
 };
 const kFail = async (args: string[], input?: string) => {
@@ -131,7 +134,16 @@ describe('kubectl 1.32 (via the dispatcher)', () => {
     await k(['label', 'cm', 'settings', '-n', 'shop', 'env=prod']);
     await k(['annotate', 'cm', 'settings', '-n', 'shop', 'owner=team-a']);
     await k(['patch', 'cm', 'settings', '-n', 'shop', '--type=merge', '-p', '{"data":{"size":"L"}}']);
-    await k(['patch', 'cm', 'settings', '-n', 'shop', '--type=json', '-p', '[{"op":"replace","path":"/data/color","value":"red"}]']);
+    await k([
+      'patch',
+      'cm',
+      'settings',
+      '-n',
+      'shop',
+      '--type=json',
+      '-p',
+      '[{"op":"replace","path":"/data/color","value":"red"}]',
+    ]);
     const cm = JSON.parse(await k(['get', 'cm', 'settings', '-n', 'shop', '-o', 'json']));
     assert.equal(cm.metadata.labels.env, 'prod');
     assert.equal(cm.metadata.annotations.owner, 'team-a');
@@ -165,26 +177,45 @@ describe('kubectl 1.32 (via the dispatcher)', () => {
   });
 
   test('get -w streams changes as they happen', async () => {
-    const w = spawn(kubectlBinary(), ['--kubeconfig', s.kubeconfig, 'get', 'cm', '-n', 'shop', '-w', '--output-watch-events'], {
-      env: { ...process.env, HOME: s.dataDir },
-    });
+    const w = spawn(
+      kubectlBinary(),
+      ['--kubeconfig', s.kubeconfig, 'get', 'cm', '-n', 'shop', '-w', '--output-watch-events'],
+      {
+        env: { ...process.env, HOME: s.dataDir },
+      },
+    );
     let out = '';
     w.stdout.on('data', (d) => {
       out += d;
     });
     try {
-      await waitFor(() => /settings/.test(out), 10_000, () => out);
+      await waitFor(
+        () => /settings/.test(out),
+        10_000,
+        () => out,
+      );
       await k(['create', 'cm', 'watched', '-n', 'shop', '--from-literal=x=y']);
-      await waitFor(() => /ADDED\s+watched/.test(out), 10_000, () => out);
+      await waitFor(
+        () => /ADDED\s+watched/.test(out),
+        10_000,
+        () => out,
+      );
       await k(['delete', 'cm', 'watched', '-n', 'shop']);
-      await waitFor(() => /DELETED\s+watched/.test(out), 10_000, () => out);
+      await waitFor(
+        () => /DELETED\s+watched/.test(out),
+        10_000,
+        () => out,
+      );
     } finally {
       w.kill('SIGKILL');
     }
   });
 
   test('delete waits for a finalizer-held object; wait --for=delete returns when it goes', async () => {
-    await k(['create', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, namespace: shop, finalizers: [example.com/hold]}\n');
+    await k(
+      ['create', '-f', '-'],
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, namespace: shop, finalizers: [example.com/hold]}\n',
+    );
     await k(['delete', 'cm', 'held', '-n', 'shop', '--wait=false']);
     const held = JSON.parse(await k(['get', 'cm', 'held', '-n', 'shop', '-o', 'json']));
     assert.ok(held.metadata.deletionTimestamp, 'marked for deletion, not gone');
@@ -198,12 +229,22 @@ describe('kubectl 1.32 (via the dispatcher)', () => {
   });
 
   test('wait --for=condition reads status conditions', async () => {
-    await k(['create', '-f', '-'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: p1, namespace: shop}\nspec:\n  containers: [{name: c, image: busybox}]\n');
+    await k(
+      ['create', '-f', '-'],
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p1, namespace: shop}\nspec:\n  containers: [{name: c, image: busybox}]\n',
+    );
     const waiting = s.kubectl(['wait', '--for=condition=Ready', 'pod/p1', '-n', 'shop', '--timeout=30s']);
     await new Promise((r) => setTimeout(r, 500));
     await k([
-      'patch', 'pod', 'p1', '-n', 'shop', '--subresource=status', '--type=merge',
-      '-p', '{"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}',
+      'patch',
+      'pod',
+      'p1',
+      '-n',
+      'shop',
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      '{"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}',
     ]);
     const r = await waiting;
     assert.equal(r.code, 0, r.stderr);
@@ -218,14 +259,17 @@ describe('kubectl 1.32 (via the dispatcher)', () => {
   });
 
   test('get events lists events with upstream columns', async () => {
-    await k(['create', '-f', '-'], `apiVersion: v1
+    await k(
+      ['create', '-f', '-'],
+      `apiVersion: v1
 kind: Event
 metadata: {name: e1, namespace: shop}
 involvedObject: {kind: Pod, name: p1, namespace: shop}
 reason: Testing
 message: hello from the test
 type: Normal
-`);
+`,
+    );
     const out = await k(['get', 'events', '-n', 'shop']);
     assert.match(out, /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/m);
     assert.match(out, /Normal\s+Testing\s+pod\/p1\s+hello from the test/);
@@ -240,7 +284,10 @@ type: Normal
   test('errors read like upstream', async () => {
     const nf = await kFail(['get', 'pod', 'nope', '-n', 'shop']);
     assert.match(nf, /Error from server \(NotFound\): pods "nope" not found/);
-    const inv = await kFail(['create', '-f', '-'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: bad, namespace: shop}\nspec:\n  containers: [{name: c}]\n');
+    const inv = await kFail(
+      ['create', '-f', '-'],
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: bad, namespace: shop}\nspec:\n  containers: [{name: c}]\n',
+    );
     assert.match(inv, /The Pod "bad" is invalid: spec.containers\[0\].image: Required value/);
   });
 });
@@ -248,14 +295,18 @@ type: Normal
 describe('kubectl 1.29 (versioned binary)', () => {
   const k29 = async (args: string[], input?: string) => {
     const r = await s.kubectl(args, { input, binary: kubectlBinary(29) });
-    if (r.code !== 0) assert.fail(`kubectl.1.29 ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+    if (r.code !== 0)
+      assert.fail(`kubectl.1.29 ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
     return r.stdout;
   };
 
   test('discovery (v2beta1), create -f with validation, get Table, label, delete', async () => {
     const v = JSON.parse(await k29(['version', '-o', 'json']));
     assert.match(v.clientVersion.gitVersion, /^v1\.29\./);
-    const out = await k29(['create', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: old, namespace: default}\ndata: {a: b}\n');
+    const out = await k29(
+      ['create', '-f', '-'],
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: old, namespace: default}\ndata: {a: b}\n',
+    );
     assert.match(out, /configmap\/old created/);
     const t = await k29(['get', 'cm', 'old']);
     assert.match(t, /^old\s+1\s+\d+s$/m);

@@ -4,7 +4,11 @@ import { Entry } from './entry.ts';
 import { type CacheEventType, type CacheWatcher, ResourceCache } from './resource-cache.ts';
 
 const entry = (name: string, rv: number, labels: Record<string, string> = {}) =>
-  new Entry(`/registry/core/configmaps/ns/${name}`, { metadata: { name, namespace: 'ns', labels, resourceVersion: String(rv) } }, rv);
+  new Entry(
+    `/registry/core/configmaps/ns/${name}`,
+    { metadata: { name, namespace: 'ns', labels, resourceVersion: String(rv) } },
+    rv,
+  );
 
 function recorder(match: (e: Entry) => boolean = () => true) {
   const seen: string[] = [];
@@ -69,7 +73,10 @@ test('reset with a reason terminates watchers; sortedKeys follows membership', (
   const r = recorder();
   c.addWatcher(r.w, 1);
   c.apply('ADDED', entry('a', 2), 2);
-  assert.deepEqual(c.sortedKeys().map((k) => k.split('/').pop()), ['a', 'b']);
+  assert.deepEqual(
+    c.sortedKeys().map((k) => k.split('/').pop()),
+    ['a', 'b'],
+  );
   c.reset([], 3, 'storage watch lost');
   assert.equal(r.terminated(), 'storage watch lost');
   assert.equal(c.watcherCount, 0);
