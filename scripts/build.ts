@@ -1,10 +1,19 @@
-// Bundles the CLI into one ESM file so `skiff` starts without resolving hundreds of modules.
-import { copyFileSync } from 'node:fs';
+// Bundles the CLI (dist/skiff.mjs + lazily loaded chunks) so `skiff` starts without resolving
+// hundreds of modules.
+import { copyFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+// Chunk names carry content hashes: start clean so old chunks do not pile up.
+rmSync('dist', { recursive: true, force: true });
+
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/skiff.mjs',
+  entryPoints: { skiff: 'src/cli/main.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  // Code splitting keeps dynamic imports lazy: without it esbuild hoists every external package a
+  // lazily imported module uses (etcd3 and its gRPC stack, x509) into the start-up path.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -6,9 +6,6 @@
 //   http://host:port[,http://host:port…]   the same, in etcd's own URL form
 //   memory://                           nothing persisted (tests, demos)
 import { isAbsolute, join } from 'node:path';
-import { EtcdBackend } from './etcd/etcd-backend.ts';
-import { openMemoryBackend } from './memory/memory-backend.ts';
-import { openSqliteBackend } from './sqlite/sqlite-backend.ts';
 import type { SynchronousMode } from './sqlite/sqlite-dialect.ts';
 import type { StorageBackend } from './types.ts';
 
@@ -72,14 +69,21 @@ export interface OpenOptions {
   etcdConnectTimeoutMs?: number;
 }
 
+// Each backend is imported only when chosen: the etcd client (gRPC, protobufjs) alone adds ~15 MB
+// of resident memory to a server that runs on SQLite.
 export async function openBackend(endpoint: string, opts: OpenOptions): Promise<StorageBackend> {
   const parsed = parseEndpoint(endpoint, opts.dataDir);
   switch (parsed.kind) {
-    case 'memory':
+    case 'memory': {
+      const { openMemoryBackend } = await import('./memory/memory-backend.ts');
       return openMemoryBackend();
-    case 'sqlite':
+    }
+    case 'sqlite': {
+      const { openSqliteBackend } = await import('./sqlite/sqlite-backend.ts');
       return openSqliteBackend(parsed.path, { synchronous: parsed.synchronous });
+    }
     case 'etcd': {
+      const { EtcdBackend } = await import('./etcd/etcd-backend.ts');
       const probe = new EtcdBackend(parsed.endpoints, { retryTimeoutMs: opts.etcdConnectTimeoutMs });
       try {
         // Fail at start-up, with the endpoints in the message, rather than on the first request.

@@ -37,8 +37,16 @@ type Raw = Record<string, unknown>;
 const REF_PREFIX = '#/components/schemas/';
 const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 const DEFINITIONS_FILE = 'definitions.json';
-/** Where the data file is found: beside this module (src/, tests) or beside the bundle (dist/). */
-const CANDIDATE_URLS = [`./${DEFINITIONS_FILE}`, `../src/api/schemas/${DEFINITIONS_FILE}`];
+/**
+ * Where the data file is found: beside this module (src/, tests), beside the bundle (dist/) or one
+ * level up from a bundle chunk (dist/chunks/), else in the source tree next to dist/.
+ */
+const CANDIDATE_URLS = [
+  `./${DEFINITIONS_FILE}`,
+  `../${DEFINITIONS_FILE}`,
+  `../src/api/schemas/${DEFINITIONS_FILE}`,
+  `../../src/api/schemas/${DEFINITIONS_FILE}`,
+];
 
 let raw: Record<string, Raw> | undefined;
 let gvkIndex: Map<string, string> | undefined;

@@ -1,8 +1,10 @@
 // Request bodies: size-limited reads and decoding of JSON, YAML and Kubernetes protobuf into a
 // plain object, with 4xx Status errors for anything malformed (never a 500).
 import type { IncomingMessage } from 'node:http';
-import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest, tooLarge, unsupportedMediaType } from '../../api/errors.ts';
+import { lazyRequire } from '../../util/lazy-require.ts';
+
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 /** Upstream's limit for a request body (3 MiB); etcd's value limit is of the same order. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -68,7 +70,7 @@ export function parseJson(body: Buffer | string): unknown {
 
 export function parseYamlBody(body: Buffer): unknown {
   try {
-    return parseYaml(body.toString('utf8'), { version: '1.1' });
+    return yaml().parse(body.toString('utf8'), { version: '1.1' });
   } catch (err) {
     throw new ApiError(400, 'BadRequest', `yaml: ${(err as Error).message}`);
   }

@@ -1,6 +1,7 @@
 // The admin kubeconfig written into the data dir: credentials embedded, so the file alone is enough
-// for kubectl and client libraries.
-import { stringify } from 'yaml';
+// for kubectl and client libraries. Rendered from a template (every value JSON-quoted, which YAML
+// reads as a double-quoted scalar): loading a YAML library on every start to write ten lines would
+// cost the idle server several MB.
 import { writeAtomic } from './pki.ts';
 
 export interface KubeconfigSpec {
@@ -16,28 +17,30 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 export function renderKubeconfig(spec: KubeconfigSpec): string {
   const name = spec.name ?? 'skiff';
-  return stringify(
-    {
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [
-        { name, cluster: { server: spec.server, 'certificate-authority-data': b64(spec.caCertPem) } },
-      ],
-      users: [
-        {
-          name: `${name}-admin`,
-          user: {
-            'client-certificate-data': b64(spec.clientCertPem),
-            'client-key-data': b64(spec.clientKeyPem),
-          },
-        },
-      ],
-      contexts: [{ name, context: { cluster: name, user: `${name}-admin` } }],
-      'current-context': name,
-      preferences: {},
-    },
-    { version: '1.1' },
-  );
+  const user = `${name}-admin`;
+  const q = JSON.stringify;
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- name: ${q(name)}`,
+    '  cluster:',
+    `    server: ${q(spec.server)}`,
+    `    certificate-authority-data: ${q(b64(spec.caCertPem))}`,
+    'users:',
+    `- name: ${q(user)}`,
+    '  user:',
+    `    client-certificate-data: ${q(b64(spec.clientCertPem))}`,
+    `    client-key-data: ${q(b64(spec.clientKeyPem))}`,
+    'contexts:',
+    `- name: ${q(name)}`,
+    '  context:',
+    `    cluster: ${q(name)}`,
+    `    user: ${q(user)}`,
+    `current-context: ${q(name)}`,
+    'preferences: {}',
+    '',
+  ].join('\n');
 }
 
 export function writeKubeconfig(path: string, spec: KubeconfigSpec): void {
