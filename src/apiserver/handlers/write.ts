@@ -2,7 +2,16 @@
 // subresources (status, scale). Bodies are decoded here; the registry does the semantics.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import jsonpatch from 'fast-json-patch';
-import { ApiError, badRequest, unsupportedMediaType } from '../../api/errors.ts';
+import {
+  ApiError,
+  badRequest,
+  type FieldError,
+  fieldForbidden,
+  fieldInvalid,
+  fieldRequired,
+  invalid,
+  unsupportedMediaType,
+} from '../../api/errors.ts';
 import type { KObject } from '../../api/object.ts';
 import { strictDecodingMessage, unknownFieldMessage } from '../../api/schemas/unknown-fields.ts';
 import {
@@ -14,7 +23,12 @@ import {
   readBody,
 } from '../http/body.ts';
 import { sendJson } from '../http/respond.ts';
+import { managerOrUserAgent, validateFieldManager } from '../managedfields/manager-name.ts';
+import { goValue } from '../patch/go-format.ts';
 import { applyMergePatch } from '../patch/merge-patch.ts';
+import { type SchemaNode, schemaOfKind } from '../patch/schema.ts';
+import { serverSideApply } from '../patch/server-side-apply.ts';
+import { applyStrategicMergePatch } from '../patch/strategic-merge-patch.ts';
 import type { RequestContext } from '../registry/context.ts';
 import type { DeleteOptions, ResourceStore } from '../registry/resource-store.ts';
 import { buildFilter } from './filter.ts';
@@ -100,6 +114,7 @@ export async function handleCreate(
   ctx: RequestContext,
 ): Promise<void> {
   const mode = parseFieldValidation(query);
+  ctx.fieldManager = writeFieldManager(query, req, 'CreateOptions');
   const body = expectObject(decodeObjectBody(req, await readBody(req), deps.protobuf));
   checkTypeMeta(store, body);
   checkUnknownFields(deps, store, body, mode, ctx);
@@ -119,6 +134,7 @@ export async function handleUpdate(
   ctx: RequestContext,
 ): Promise<void> {
   const mode = parseFieldValidation(query);
+  ctx.fieldManager = writeFieldManager(query, req, 'UpdateOptions');
   const body = expectObject(decodeObjectBody(req, await readBody(req), deps.protobuf));
   if (subresource === 'scale') {
     checkTypeMeta(store, body, 'Scale', 'autoscaling/v1');
@@ -132,13 +148,51 @@ export async function handleUpdate(
   sendJson(res, 200, store.present(updated));
 }
 
-/** Apply a patch document of the given media type to a JSON object. */
-export function applyPatch(type: string, target: KObject, raw: Buffer): KObject {
-  if (type === 'application/json-patch+json') {
-    const ops = parseJson(raw);
-    if (!Array.isArray(ops)) throw badRequest('json patch must be an array of operations');
+// --- patch -------------------------------------------------------------------------------------
+// Four patch types, as upstream: JSON patch (RFC 6902), JSON merge patch (RFC 7386), strategic
+// merge patch (merge keys and directives from the kind's schema) and server-side apply.
+
+export const JSON_PATCH = 'application/json-patch+json';
+export const MERGE_PATCH = 'application/merge-patch+json';
+export const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
+export const APPLY_PATCH = 'application/apply-patch+yaml';
+
+/** Types without a schema (custom resources) cannot take strategic merge patches. */
+const patchTypesFor = (schema: SchemaNode | undefined): string[] =>
+  schema
+    ? [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH]
+    : [JSON_PATCH, MERGE_PATCH, APPLY_PATCH];
+
+const unsupportedPatchType = (accepted: string[]): ApiError =>
+  new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+  );
+
+/** A decoded patch document, ready to apply to the current object. */
+interface DecodedPatch {
+  type: string;
+  doc: unknown;
+}
+
+function decodePatch(type: string, raw: Buffer): DecodedPatch {
+  const doc = parseJson(raw);
+  if (type === JSON_PATCH && !Array.isArray(doc))
+    throw badRequest('json patch must be an array of operations');
+  if (type === STRATEGIC_MERGE_PATCH && (typeof doc !== 'object' || doc === null || Array.isArray(doc))) {
+    throw badRequest(
+      `json: cannot unmarshal ${Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc} into Go value of type map[string]interface {}`,
+    );
+  }
+  return { type, doc };
+}
+
+/** Apply a decoded patch to a JSON object (not modified). */
+export function applyPatch(patch: DecodedPatch, target: KObject, schema?: SchemaNode): KObject {
+  if (patch.type === JSON_PATCH) {
     try {
-      return jsonpatch.applyPatch(structuredClone(target), ops as jsonpatch.Operation[], true, false)
+      return jsonpatch.applyPatch(structuredClone(target), patch.doc as jsonpatch.Operation[], true, false)
         .newDocument as KObject;
     } catch (err) {
       throw new ApiError(
@@ -148,12 +202,67 @@ export function applyPatch(type: string, target: KObject, raw: Buffer): KObject 
       );
     }
   }
-  if (type === 'application/merge-patch+json') {
-    const p = parseJson(raw);
-    const out = applyMergePatch(target, p);
-    return expectObject(out, 'object after patching') as KObject;
+  if (patch.type === MERGE_PATCH) {
+    return expectObject(applyMergePatch(target, patch.doc), 'object after patching') as KObject;
   }
-  throw unsupportedMediaType(type);
+  if (patch.type === STRATEGIC_MERGE_PATCH) {
+    return applyStrategicMergePatch(target, patch.doc as Record<string, unknown>, schema) as KObject;
+  }
+  throw unsupportedMediaType(patch.type);
+}
+
+/** PatchOptions as upstream validates them (422 PatchOptions.meta.k8s.io). */
+function parsePatchOptions(query: URLSearchParams, type: string): { fieldManager: string; force?: boolean } {
+  const fieldManager = query.get('fieldManager') ?? '';
+  const rawForce = query.get('force');
+  const force = rawForce === null ? undefined : parseBool(rawForce);
+  const errs: FieldError[] = [];
+  if (type !== APPLY_PATCH) {
+    if (force !== undefined) errs.push(fieldForbidden('force', 'may not be specified for non-apply patch'));
+  } else if (!fieldManager) {
+    errs.push(fieldRequired('fieldManager', 'is required for apply patch'));
+  }
+  errs.push(...validateFieldManager(fieldManager));
+  if (errs.length) throw invalid('PatchOptions', '', errs, 'meta.k8s.io');
+  return { fieldManager, force };
+}
+
+/** Go's strconv.ParseBool, which decodes the force parameter. */
+function parseBool(v: string): boolean {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+  throw badRequest(`strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
+}
+
+/** The manager a create/update is recorded under; a given fieldManager must be valid. */
+function writeFieldManager(query: URLSearchParams, req: IncomingMessage, optionsKind: string): string {
+  const given = query.get('fieldManager') ?? '';
+  const errs = validateFieldManager(given);
+  if (errs.length) throw invalid(optionsKind, '', errs, 'meta.k8s.io');
+  return managerOrUserAgent(given, req.headers['user-agent']);
+}
+
+/**
+ * Unknown fields in a patched object: upstream reports them as an invalid `patch` (422) in Strict
+ * mode, and as warnings in Warn mode. `shown` is what upstream prints as the invalid value.
+ */
+function checkPatchedUnknownFields(
+  deps: WriteDeps,
+  store: ResourceStore,
+  obj: KObject,
+  mode: FieldValidation,
+  ctx: RequestContext,
+  shown: () => string,
+): void {
+  if (mode === 'Ignore' || !deps.unknownFields) return;
+  const k = store.kind;
+  const unknown = deps.unknownFields(k.group, k.version, k.kind, obj);
+  if (unknown.length === 0) return;
+  if (mode === 'Strict') {
+    const detail = `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`;
+    throw invalid('', '', [fieldInvalid('patch', shown(), detail)]);
+  }
+  for (const f of unknown) ctx.warnings.push(`unknown field "${f}"`);
 }
 
 export async function handlePatch(
@@ -168,14 +277,36 @@ export async function handlePatch(
   ctx: RequestContext,
 ): Promise<void> {
   const type = mediaTypeOf(req);
+  const k = store.kind;
+  const schema = schemaOfKind(k.group, k.version, k.kind);
+  const accepted = patchTypesFor(schema);
+  if (!accepted.includes(type)) throw unsupportedPatchType(accepted);
   const mode = parseFieldValidation(query);
-  if (type !== 'application/json-patch+json' && type !== 'application/merge-patch+json') {
-    // Strategic merge and server-side apply arrive with the patch/apply work; until then refuse clearly.
-    throw unsupportedMediaType(type);
-  }
+  const options = parsePatchOptions(query, type);
+  ctx.fieldManager = managerOrUserAgent(options.fieldManager, req.headers['user-agent']);
   const raw = await readBody(req);
+  if (type === APPLY_PATCH) {
+    if (subresource && subresource !== 'status')
+      throw unsupportedPatchType(accepted.filter((t) => t !== APPLY_PATCH));
+    const out = await serverSideApply(
+      store,
+      {
+        namespace,
+        name,
+        subresource,
+        body: raw,
+        fieldManager: options.fieldManager,
+        force: !!options.force,
+        validation: mode,
+      },
+      ctx,
+    );
+    sendJson(res, out.created ? 201 : 200, store.present(out.obj));
+    return;
+  }
+  const patch = decodePatch(type, raw);
   if (subresource === 'scale') {
-    const scale = await updateScale(store, namespace, name, ctx, (cur) => applyPatch(type, cur, raw));
+    const scale = await updateScale(store, namespace, name, ctx, (cur) => applyPatch(patch, cur));
     sendJson(res, 200, scale);
     return;
   }
@@ -184,8 +315,10 @@ export async function handlePatch(
     name,
     ctx,
     (cur) => {
-      const out = applyPatch(type, cur, raw);
-      checkUnknownFields(deps, store, out, mode, ctx);
+      const out = applyPatch(patch, cur, schema);
+      checkPatchedUnknownFields(deps, store, out, mode, ctx, () =>
+        type === STRATEGIC_MERGE_PATCH ? goValue(patch.doc) : JSON.stringify(out),
+      );
       return out;
     },
     subresource,

@@ -21,6 +21,8 @@ import { isStorageError } from '../../storage/types.ts';
 import type { CacheManager } from '../cache/cache-manager.ts';
 import { decodeStored, type Entry, encodeForStorage } from '../cache/entry.ts';
 import type { ResourceCache } from '../cache/resource-cache.ts';
+import { trackUpdate } from '../managedfields/field-manager.ts';
+import { schemaOfKind } from '../patch/schema.ts';
 import { namespacePrefix, objectKey, resourceId, resourcePrefix } from '../storage-keys.ts';
 import type { AdmissionAttributes, AdmissionChain, Operation } from './admission.ts';
 import type { RequestContext } from './context.ts';
@@ -49,6 +51,12 @@ export interface DeleteOptions {
   orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun?: string[];
+}
+
+/** How a write treats metadata.managedFields. */
+export interface WriteOptions {
+  /** Server-side apply already computed them: store them as given instead of tracking this write. */
+  managedFieldsComputed?: boolean;
 }
 
 export interface DeleteOutcome {
@@ -122,7 +130,12 @@ export class ResourceStore {
     return this.getStored(namespace, name);
   }
 
-  async create(namespace: string, input: KObject, ctx: RequestContext): Promise<KObject> {
+  async create(
+    namespace: string,
+    input: KObject,
+    ctx: RequestContext,
+    opts: WriteOptions = {},
+  ): Promise<KObject> {
     const obj = deepClone(input);
     obj.metadata ??= {};
     const meta = obj.metadata;
@@ -161,9 +174,13 @@ export class ResourceStore {
     obj.kind = this.kind.kind;
 
     if (this.kind.namespaced) await this.#checkNamespace(meta.namespace!, 'CREATE');
+    const managed = opts.managedFieldsComputed
+      ? { fields: input.metadata?.managedFields }
+      : this.#trackFields(undefined, obj, ctx, '');
     const attrs = this.#attrs('CREATE', '', meta.namespace ?? '', meta.name, obj, undefined, ctx);
     await this.#d.admission.admit(attrs);
     this.kind.defaults(obj);
+    setManagedFields(meta, managed);
     this.#validate(obj, undefined);
     await this.#d.admission.validate(attrs);
     if (ctx.dryRun) return obj;
@@ -219,12 +236,19 @@ export class ResourceStore {
     input: KObject,
     ctx: RequestContext,
     subresource = '',
+    opts: WriteOptions = {},
   ): Promise<KObject> {
     const cur = await this.getStored(namespace, name);
-    return this.#updateFrom(cur, input, ctx, subresource);
+    return this.#updateFrom(cur, input, ctx, subresource, opts);
   }
 
-  async #updateFrom(cur: Entry, input: KObject, ctx: RequestContext, subresource: string): Promise<KObject> {
+  async #updateFrom(
+    cur: Entry,
+    input: KObject,
+    ctx: RequestContext,
+    subresource: string,
+    opts: WriteOptions = {},
+  ): Promise<KObject> {
     const name = cur.name;
     const old = cur.obj;
     const inMeta = input.metadata ?? {};
@@ -281,10 +305,15 @@ export class ResourceStore {
     delete meta.selfLink;
     obj.apiVersion = this.apiVersion;
     obj.kind = this.kind.kind;
+    // Subresource writes rebuild obj from old: computed managedFields come from the input.
+    const managed = opts.managedFieldsComputed
+      ? { fields: inMeta.managedFields }
+      : this.#trackFields(old, obj, ctx, subresource);
     // A terminating object may lose finalizers but not gain new ones (upstream forbids additions).
     const attrs = this.#attrs('UPDATE', subresource, oldMeta.namespace ?? '', name, obj, old, ctx);
     await this.#d.admission.admit(attrs);
     this.kind.defaults(obj);
+    setManagedFields(meta, managed);
     if (this.kind.bumpsGeneration && subresource === '' && specPart(obj) !== specPart(old)) {
       meta.generation = (oldMeta.generation ?? 0) + 1;
     }
@@ -330,18 +359,47 @@ export class ResourceStore {
     ctx: RequestContext,
     mutate: (cur: KObject) => KObject | Promise<KObject>,
     subresource = '',
+    opts: WriteOptions = {},
   ): Promise<KObject> {
     for (let attempt = 0; ; attempt++) {
       const cur = await this.getStored(namespace, name);
       const desired = await mutate(deepClone(cur.obj));
       const pinned = desired.metadata?.resourceVersion !== cur.obj.metadata?.resourceVersion;
       try {
-        return await this.#updateFrom(cur, desired, ctx, subresource);
+        return await this.#updateFrom(cur, desired, ctx, subresource, opts);
       } catch (err) {
         const retriable = (err as ApiError).reason === 'Conflict' && !pinned && attempt < MAX_UPDATE_RETRIES;
         if (!retriable) throw err;
       }
     }
+  }
+
+  // --- managed fields (server-side apply's ownership records) ----------------------------------
+
+  /**
+   * managedFields for a create/update/patch by ctx.fieldManager, computed on the defaulted object
+   * before admission (upstream attributes admission's own changes to nobody). Writes without a
+   * field manager (internal ones) keep what the object carries.
+   */
+  #trackFields(
+    old: KObject | undefined,
+    obj: KObject,
+    ctx: RequestContext,
+    subresource: string,
+  ): ManagedFieldsUpdate {
+    if (ctx.fieldManager === undefined) return KEEP_MANAGED_FIELDS;
+    const probe = deepClone(obj);
+    this.kind.defaults(probe);
+    const k = this.kind;
+    const scope = {
+      group: k.group,
+      version: k.version,
+      kind: k.kind,
+      schema: schemaOfKind(k.group, k.version, k.kind),
+      subresource,
+      hasStatus: k.hasStatus,
+    };
+    return { fields: trackUpdate(scope, old, probe, ctx.fieldManager, nowTimestamp(this.#now())) };
   }
 
   async delete(
@@ -491,6 +549,15 @@ function withoutTypeMeta(obj: KObject): KObject {
 function withoutRv(obj: KObject): KObject {
   const { resourceVersion: _rv, ...meta } = obj.metadata ?? {};
   return { ...obj, metadata: meta };
+}
+
+/** New managedFields for a write, or KEEP_MANAGED_FIELDS to store what the object carries. */
+type ManagedFieldsUpdate = { fields: unknown[] | undefined } | typeof KEEP_MANAGED_FIELDS;
+const KEEP_MANAGED_FIELDS = Symbol('keep managedFields');
+
+function setManagedFields(meta: Record<string, unknown>, update: ManagedFieldsUpdate): void {
+  if (update === KEEP_MANAGED_FIELDS) return;
+  setOrDelete(meta, 'managedFields', update.fields);
 }
 
 function setOrDelete(meta: Record<string, unknown>, key: string, value: unknown): void {
