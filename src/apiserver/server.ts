@@ -5,13 +5,9 @@
 //   request ─► authn ─► authz ─► route ─┬─ discovery / openapi / health / metrics
 //                                       └─ resource ─► handlers (read/write) ─► ResourceStore
 //                                                         ▲ watch cache ◄── storage watch
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { ApiError, badRequest, methodNotAllowed, notFoundPath, unauthorized } from '../api/errors.ts';
 import type { KindDef } from '../api/kinds/types.ts';
@@ -44,6 +40,11 @@ import { type MetaUpdateValidator, type MetaValidator, ResourceStore } from './r
 import { timedBackend } from './registry/timed-backend.ts';
 import { parseRequestInfo, type RequestInfo } from './request-info.ts';
 import { objectKey } from './storage-keys.ts';
+
+// node:http is required, not imported: an ESM import of it evaluates every export, including the
+// lazy WebSocket/fetch getters that load undici (~10 MB resident) into a server that never uses it.
+const createHttpServer = (createRequire(import.meta.url)('node:http') as typeof import('node:http'))
+  .createServer;
 
 /** The Kubernetes minor we report decides which kubectl the Cloud SDK dispatcher runs. */
 export const KUBERNETES_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0+skiff' };

@@ -1,7 +1,7 @@
 // create, update (PUT), patch, delete and deletecollection for any kind, plus the generic
 // subresources (status, scale). Bodies are decoded here; the registry does the semantics.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import jsonpatch from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
 import {
   ApiError,
   badRequest,
@@ -14,6 +14,7 @@ import {
 } from '../../api/errors.ts';
 import type { KObject } from '../../api/object.ts';
 import { strictDecodingMessage, unknownFieldMessage } from '../../api/schemas/unknown-fields.ts';
+import { lazyRequire } from '../../util/lazy-require.ts';
 import {
   decodeObjectBody,
   expectObject,
@@ -33,6 +34,9 @@ import type { RequestContext } from '../registry/context.ts';
 import type { DeleteOptions, ResourceStore } from '../registry/resource-store.ts';
 import { buildFilter } from './filter.ts';
 import { listEntries, type ReadDeps } from './read.ts';
+
+/** Loaded on the first JSON patch, not by every idle server. */
+const jsonpatch = lazyRequire<typeof import('fast-json-patch')>('fast-json-patch');
 
 export type UnknownFieldFinder = (group: string, version: string, kind: string, obj: unknown) => string[];
 
@@ -192,7 +196,7 @@ function decodePatch(type: string, raw: Buffer): DecodedPatch {
 export function applyPatch(patch: DecodedPatch, target: KObject, schema?: SchemaNode): KObject {
   if (patch.type === JSON_PATCH) {
     try {
-      return jsonpatch.applyPatch(structuredClone(target), patch.doc as jsonpatch.Operation[], true, false)
+      return jsonpatch().applyPatch(structuredClone(target), patch.doc as Operation[], true, false)
         .newDocument as KObject;
     } catch (err) {
       throw new ApiError(

@@ -1,14 +1,17 @@
 // A server-side apply request (PATCH with application/apply-patch+yaml): decode the configuration,
 // apply it to the live object through the field manager, and create the object when it does not
 // exist yet (201). Conflicts come back as 409 from the field manager.
-import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest, conflict, isApiError } from '../../api/errors.ts';
 import type { KObject } from '../../api/object.ts';
+import { lazyRequire } from '../../util/lazy-require.ts';
 import { applyObject, type FieldManagerScope } from '../managedfields/field-manager.ts';
 import type { RequestContext } from '../registry/context.ts';
 import { nowTimestamp } from '../registry/object-meta.ts';
 import type { ResourceStore } from '../registry/resource-store.ts';
 import { schemaOfKind } from './schema.ts';
+
+/** Loaded on the first apply: an idle server need not hold a YAML parser. */
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export type ApplyValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -123,7 +126,7 @@ function checkName(config: Record<string, unknown>, live: KObject | undefined, u
 function decodeConfig(body: Buffer): Record<string, unknown> {
   let v: unknown;
   try {
-    v = parseYaml(body.toString('utf8'), { version: '1.1', uniqueKeys: false });
+    v = yaml().parse(body.toString('utf8'), { version: '1.1', uniqueKeys: false });
   } catch (err) {
     throw badRequest(`error decoding YAML: ${firstLine((err as Error).message)}`);
   }
@@ -141,7 +144,7 @@ function checkStrictYaml(req: ApplyRequest, ctx: RequestContext): void {
   if (req.validation === 'Ignore') return;
   const text = req.body.toString('utf8');
   try {
-    parseYaml(text, { version: '1.1', uniqueKeys: true });
+    yaml().parse(text, { version: '1.1', uniqueKeys: true });
   } catch (err) {
     const e = err as { code?: string; linePos?: Array<{ line: number; col: number }> };
     if (e.code !== 'DUPLICATE_KEY' || !e.linePos) return;
