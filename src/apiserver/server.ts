@@ -36,8 +36,14 @@ import { sendError, sendJson, sendRaw } from './http/respond.ts';
 import { ApiMetrics } from './metrics.ts';
 import { AdmissionChain, type AdmissionPlugin } from './registry/admission.ts';
 import type { RequestContext, UserInfo } from './registry/context.ts';
-import { type MetaUpdateValidator, type MetaValidator, ResourceStore } from './registry/resource-store.ts';
+import {
+  type MetaUpdateValidator,
+  type MetaValidator,
+  ResourceStore,
+  type StoreDeps,
+} from './registry/resource-store.ts';
 import { timedBackend } from './registry/timed-backend.ts';
+import { ViewStore } from './registry/view-store.ts';
 import { parseRequestInfo, type RequestInfo } from './request-info.ts';
 import { objectKey } from './storage-keys.ts';
 
@@ -101,16 +107,21 @@ export class ApiServer {
     const admission = new AdmissionChain(plugins);
     const namespaces = opts.kinds.find((k) => k.group === '' && k.plural === 'namespaces');
     for (const k of opts.kinds) {
+      const deps: StoreDeps = {
+        backend: this.#backend,
+        caches: this.caches,
+        admission,
+        validateMeta: opts.validateMeta,
+        validateMetaUpdate: opts.validateMetaUpdate,
+        namespaceLookup: namespaces ? (name) => this.#lookupNamespace(name) : undefined,
+      };
+      // A view version (autoscaling/v1 HPA) is served through its stored version's registry.
+      const stored = k.viewOf && this.store(k.group, k.viewOf.storedVersion, k.plural);
+      if (k.viewOf && !stored)
+        throw new Error(`${k.kind} ${k.version}: stored version ${k.viewOf.storedVersion} is not served`);
       this.#stores.set(
         storeId(k.group, k.version, k.plural),
-        new ResourceStore(k, {
-          backend: this.#backend,
-          caches: this.caches,
-          admission,
-          validateMeta: opts.validateMeta,
-          validateMetaUpdate: opts.validateMetaUpdate,
-          namespaceLookup: namespaces ? (name) => this.#lookupNamespace(name) : undefined,
-        }),
+        stored ? new ViewStore(k, stored, deps) : new ResourceStore(k, deps),
       );
     }
     this.#discovery = buildDiscovery(opts.kinds, REVIEW_RESOURCES);

@@ -315,6 +315,40 @@ describe('kubectl 1.29 (versioned binary)', () => {
     assert.match(ns, /^kube-system\s+Active\s+/m);
     await k29(['delete', 'cm', 'old']);
   });
+
+  test('autoscale: an HPA made through one autoscaling version reads the same through the other', async () => {
+    await k29(['create', 'deployment', 'scaled', '--image=nginx:1.25']);
+    await k29(['autoscale', 'deployment', 'scaled', '--min=1', '--max=4', '--cpu-percent=70']);
+    const v1 = await k29([
+      'get',
+      'horizontalpodautoscalers.v1.autoscaling',
+      'scaled',
+      '-o',
+      'jsonpath={.spec.targetCPUUtilizationPercentage}',
+    ]);
+    assert.equal(v1, '70');
+    const v2 = await k([
+      'get',
+      'horizontalpodautoscalers.v2.autoscaling',
+      'scaled',
+      '-o',
+      'jsonpath={.spec.metrics[0].resource.target.averageUtilization}',
+    ]);
+    assert.equal(v2, '70');
+    const table = await k(['get', 'hpa', 'scaled']);
+    assert.match(table, /^scaled\s+Deployment\/scaled\s+cpu: <unknown>\/70%\s+1\s+4\s+0\s+\d+s$/m);
+    await k([
+      'patch',
+      'horizontalpodautoscalers.v1.autoscaling',
+      'scaled',
+      '--type=merge',
+      '-p',
+      '{"spec":{"maxReplicas":6}}',
+    ]);
+    assert.equal(await k(['get', 'hpa', 'scaled', '-o', 'jsonpath={.spec.maxReplicas}']), '6');
+    await k(['delete', 'hpa', 'scaled']);
+    await k(['delete', 'deployment', 'scaled']);
+  });
 });
 
 async function waitFor(cond: () => boolean, ms: number, show: () => string): Promise<void> {

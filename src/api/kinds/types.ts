@@ -62,4 +62,19 @@ export interface KindDef {
   /** Errors for an update (immutable fields and the rest). */
   validateUpdate(obj: KObject, old: KObject): FieldError[];
   table: TableDef;
+  /**
+   * This version is a view of another version of the same resource (autoscaling/v1 of the v2
+   * HorizontalPodAutoscaler): it has no storage of its own; requests are served by the stored
+   * version's registry, converting each object on the way in and out.
+   */
+  viewOf?: ConversionDef;
+}
+
+export interface ConversionDef {
+  /** The version whose registry stores the objects (same group and resource). */
+  storedVersion: string;
+  /** A served (view) object to the stored version; apiVersion included. */
+  toStored(obj: KObject): KObject;
+  /** A stored object to the served (view) version; apiVersion included. */
+  fromStored(obj: KObject): KObject;
 }

@@ -93,7 +93,7 @@ export async function handleGet(
     sendJson(res, 200, t, format.contentType);
     return;
   }
-  sendJson(res, 200, entry.json);
+  sendJson(res, 200, store.entryJson(entry));
 }
 
 interface Page {
@@ -211,7 +211,7 @@ export async function handleList(
   }
   // Items are concatenated from each entry's cached JSON: a 10k-object list is one string join.
   const head = `{"kind":${JSON.stringify(store.kind.listKind)},"apiVersion":${JSON.stringify(store.apiVersion)},"metadata":${JSON.stringify(listMeta)},"items":[`;
-  const body = `${head}${page.entries.map((e) => e.json).join(',')}]}`;
+  const body = `${head}${page.entries.map((e) => store.entryJson(e)).join(',')}]}`;
   sendJson(res, 200, body);
 }
 
@@ -261,7 +261,7 @@ export async function handleWatch(
       first = false;
       return `{"type":"${type}","object":${JSON.stringify(t)}}\n`;
     }
-    return `{"type":"${type}","object":${e.json}}\n`;
+    return `{"type":"${type}","object":${store.entryJson(e)}}\n`;
   };
   const end = (): void => {
     if (ended) return;

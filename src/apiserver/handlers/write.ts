@@ -290,6 +290,9 @@ export async function handlePatch(
   ctx.fieldManager = managerOrUserAgent(options.fieldManager, req.headers['user-agent']);
   const raw = await readBody(req);
   if (type === APPLY_PATCH) {
+    // Field ownership is tracked in the stored version's terms; applying through a converted view
+    // would compare a v1 intent with v2 fields. Upstream converts managed fields too; not done here.
+    if (k.viewOf) throw unsupportedPatchType(accepted.filter((t) => t !== APPLY_PATCH));
     if (subresource && subresource !== 'status')
       throw unsupportedPatchType(accepted.filter((t) => t !== APPLY_PATCH));
     const out = await serverSideApply(

@@ -107,6 +107,16 @@ export class ResourceStore {
     return { apiVersion: this.apiVersion, kind: this.kind.kind, ...withoutTypeMeta(obj) };
   }
 
+  /** A cache entry's JSON as this version serves it (a view version converts; see view-store.ts). */
+  entryJson(e: Entry): string {
+    return e.json;
+  }
+
+  /** A cache entry's object as this version serves it. */
+  entryObject(e: Entry): KObject {
+    return e.obj;
+  }
+
   backendList(prefix: string, opts: ListOptions): Promise<ListResult> {
     return this.#d.backend.list(prefix, opts);
   }

@@ -1,7 +1,9 @@
-// autoscaling: v2 only. autoscaling/v1 HPAs would share v2's storage key (same group and
-// resource) but not its schema, and the registry has no per-version conversion yet, so v1 is
-// not served (see the report in kinds/README.md).
+// autoscaling: v2 is stored and preferred; v1 is served as a view of it (conversion per request).
 import type { KindDef } from '../types.ts';
 import { HORIZONTAL_POD_AUTOSCALER } from './hpa.ts';
+import { HORIZONTAL_POD_AUTOSCALER_V1 } from './hpa-v1.ts';
 
-export const AUTOSCALING_KINDS: readonly KindDef[] = [HORIZONTAL_POD_AUTOSCALER];
+export const AUTOSCALING_KINDS: readonly KindDef[] = [
+  HORIZONTAL_POD_AUTOSCALER,
+  HORIZONTAL_POD_AUTOSCALER_V1,
+];
