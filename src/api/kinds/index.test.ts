@@ -5,7 +5,9 @@ import { describe, test } from 'node:test';
 import { ALL_KINDS, findKind } from './index.ts';
 import type { KindDef } from './types.ts';
 
-const id = (k: KindDef): string => (k.group ? `${k.plural}.${k.group}` : k.plural);
+/** Resource id; a view version (served from another version's storage) also names its version. */
+const id = (k: KindDef): string =>
+  k.group ? `${k.plural}.${k.viewOf ? `${k.version}.` : ''}${k.group}` : k.plural;
 const STANDARD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** resource → [namespaced, shortNames, categories, subresources] */
@@ -37,6 +39,7 @@ const EXPECTED: Record<string, [boolean, string[], string[], string[]]> = {
   'statefulsets.apps': [true, ['sts'], ['all'], ['scale', 'status']],
   'events.events.k8s.io': [true, ['ev'], [], []],
   'horizontalpodautoscalers.autoscaling': [true, ['hpa'], ['all'], ['status']],
+  'horizontalpodautoscalers.v1.autoscaling': [true, ['hpa'], ['all'], ['status']],
   'cronjobs.batch': [true, ['cj'], ['all'], ['status']],
   'jobs.batch': [true, [], ['all'], ['status']],
   'ingressclasses.networking.k8s.io': [false, [], [], []],

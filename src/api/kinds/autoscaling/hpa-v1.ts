@@ -132,7 +132,6 @@ export function hpaV1ToV2(obj: KObject): KObject {
 export const HORIZONTAL_POD_AUTOSCALER_V1: KindDef = {
   ...HORIZONTAL_POD_AUTOSCALER,
   version: 'v1',
-  categories: [], // `kubectl get all` lists the preferred version only
   subresources: HORIZONTAL_POD_AUTOSCALER.subresources.map((s) => ({
     ...s,
     kind: { ...s.kind, version: 'v1' },
