@@ -1,0 +1,64 @@
+// The network transport: HTTPS (or plain HTTP for test servers) with a keep-alive agent, client
+// certificate or bearer token, and the cluster CA, from a ClusterConnection.
+import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { ClusterConnection } from './kubeconfig.ts';
+import { NodeHttpTransport, type Transport } from './transport.ts';
+
+export interface HttpTransportOptions {
+  userAgent?: string;
+  /** Concurrent sockets per client (watches hold one each; default 64). */
+  maxSockets?: number;
+}
+
+/** Watches hold a socket each, so the pool must exceed the informers a process runs. */
+const DEFAULT_MAX_SOCKETS = 64;
+/** client-go re-reads a token file about once a minute to follow rotation. */
+const TOKEN_FILE_REFRESH_MS = 60_000;
+export const DEFAULT_USER_AGENT = `skiff-client/0.1 (${process.platform}/${process.arch})`;
+
+export function httpTransport(conn: ClusterConnection, opts: HttpTransportOptions = {}): Transport {
+  const url = new URL(conn.server);
+  const common = { keepAlive: true, maxSockets: opts.maxSockets ?? DEFAULT_MAX_SOCKETS };
+  const agent =
+    url.protocol === 'https:'
+      ? new HttpsAgent({
+          ...common,
+          ca: conn.ca,
+          cert: conn.cert,
+          key: conn.key,
+          rejectUnauthorized: !conn.insecureSkipTlsVerify,
+          servername: conn.tlsServerName,
+        })
+      : new HttpAgent(common);
+  return new NodeHttpTransport({
+    server: conn.server,
+    agent,
+    headers: { 'User-Agent': opts.userAgent ?? DEFAULT_USER_AGENT },
+    authorization: bearerSource(conn),
+  });
+}
+
+function bearerSource(conn: ClusterConnection): (() => string | undefined) | undefined {
+  if (conn.token) {
+    const h = `Bearer ${conn.token}`;
+    return () => h;
+  }
+  const path = conn.tokenFile;
+  if (!path) return undefined;
+  let cached: string | undefined;
+  let readAt = Number.NEGATIVE_INFINITY;
+  return () => {
+    const now = Date.now();
+    if (now - readAt > TOKEN_FILE_REFRESH_MS) {
+      try {
+        cached = `Bearer ${readFileSync(path, 'utf8').trim()}`;
+        readAt = now;
+      } catch {
+        // Keep the last good token: the file is replaced atomically, a read can race the rename.
+      }
+    }
+    return cached;
+  };
+}
