@@ -1,6 +1,7 @@
 // The `skiff` command. Each subcommand lives in its own file and is loaded only when used, so
 // `skiff up` pays for nothing it does not run.
 import { Command } from 'commander';
+import { addComposeCommands } from './compose.ts';
 import { addServerCommands } from './up.ts';
 
 const program = new Command('skiff')
@@ -9,5 +10,6 @@ const program = new Command('skiff')
   .showHelpAfterError();
 
 addServerCommands(program);
+addComposeCommands(program);
 
 await program.parseAsync(process.argv);
