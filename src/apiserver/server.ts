@@ -13,12 +13,24 @@ import { ApiError, badRequest, methodNotAllowed, notFoundPath, unauthorized } fr
 import type { KindDef } from '../api/kinds/types.ts';
 import type { KObject } from '../api/object.ts';
 import type { StorageBackend } from '../storage/types.ts';
+import { securityAdmission } from './admission/index.ts';
+import type { ResourceQuotaAdmission } from './admission/resource-quota.ts';
 import { ServiceAllocator } from './admission/service-allocation.ts';
+import type { AuditLog } from './audit/audit-log.ts';
+import { auditRequest } from './audit/http-audit.ts';
+import type { TokenTable } from './authn/bearer-token.ts';
+import { createAuthenticator } from './authn/index.ts';
+import { ServiceAccountTokens } from './authn/service-account-token.ts';
+import { ClusterRoleAggregator } from './authz/aggregation.ts';
+import { AuthorizationChain, forbiddenError } from './authz/index.ts';
+import type { AuthzAttributes } from './authz/types.ts';
+import { WatchedResource } from './authz/watched-resource.ts';
 import { CacheManager } from './cache/cache-manager.ts';
 import { buildDiscovery, type DiscoveryDocs } from './discovery.ts';
 import { handleBinding, handleEviction } from './handlers/pod-subresources.ts';
 import { handleGet, handleList, handleWatch } from './handlers/read.ts';
-import { handleReview, REVIEW_RESOURCES } from './handlers/reviews.ts';
+import { handleReview, REVIEW_RESOURCES, type ReviewDeps } from './handlers/reviews.ts';
+import { handleTokenRequest, type TokenRequestDeps } from './handlers/token-request.ts';
 import {
   handleCreate,
   handleDelete,
@@ -35,7 +47,7 @@ import { negotiateDiscovery, negotiateObjectFormat, parseAccept } from './http/n
 import { sendError, sendJson, sendRaw } from './http/respond.ts';
 import { ApiMetrics } from './metrics.ts';
 import { AdmissionChain, type AdmissionPlugin } from './registry/admission.ts';
-import type { RequestContext, UserInfo } from './registry/context.ts';
+import { type RequestContext, systemContext, type UserInfo } from './registry/context.ts';
 import {
   type MetaUpdateValidator,
   type MetaValidator,
@@ -56,7 +68,21 @@ const createHttpServer = (createRequire(import.meta.url)('node:http') as typeof 
 export const KUBERNETES_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0+skiff' };
 
 export interface Authenticator {
-  authenticate(req: IncomingMessage): UserInfo | undefined;
+  /** Certificates and static tokens answer synchronously; JWTs may need to wait. */
+  authenticate(req: IncomingMessage): UserInfo | undefined | Promise<UserInfo | undefined>;
+  /** A bare token (TokenReview). */
+  authenticateToken?(token: string): UserInfo | undefined | Promise<UserInfo | undefined>;
+}
+
+/** Built-in authentication (used when no `authenticator` is given). */
+export interface AuthenticationOptions {
+  /** Static tokens (--token-auth-file). */
+  tokens?: TokenTable;
+  /** PEM private key signing service-account tokens; absent: no TokenRequest, no JWTs. */
+  serviceAccountKeyPem?: string;
+  serviceAccountIssuer?: string;
+  /** Accept bootstrap tokens (kube-system/bootstrap-token-* Secrets). */
+  bootstrapTokens?: boolean;
 }
 
 export interface OpenApiProvider {
@@ -72,6 +98,12 @@ export interface ApiServerOptions {
   /** TLS material; without it the server speaks plain HTTP (tests of the handlers only). */
   tls?: { cert: string; key: string; ca: string };
   authenticator?: Authenticator;
+  // --- security (authn/authz/admission/audit) ---
+  authentication?: AuthenticationOptions;
+  /** Node + RBAC authorization and the security admission plugins; default on. */
+  authorization?: boolean;
+  audit?: AuditLog;
+  // --- end security ---
   protobuf?: ProtobufDecoder;
   unknownFields?: UnknownFieldFinder;
   openapi?: OpenApiProvider;
@@ -86,6 +118,16 @@ export class ApiServer {
   readonly metrics = new ApiMetrics();
   readonly caches: CacheManager;
   readonly allocator: ServiceAllocator;
+  // --- security ---
+  readonly authz: AuthorizationChain | undefined;
+  readonly tokens: ServiceAccountTokens | undefined;
+  readonly #authn: Authenticator | undefined;
+  readonly #watched = new Map<string, WatchedResource>();
+  readonly #aggregator: ClusterRoleAggregator | undefined;
+  readonly #quota: ResourceQuotaAdmission | undefined;
+  readonly #reviewDeps: ReviewDeps;
+  readonly #tokenDeps: TokenRequestDeps | undefined;
+  // --- end security ---
   readonly #o: ApiServerOptions;
   readonly #backend: StorageBackend;
   readonly #stores = new Map<string, ResourceStore>();
@@ -103,8 +145,92 @@ export class ApiServer {
       onError: (err) => this.#log('warn', 'storage watch restarted', { err: String(err) }),
     });
     this.allocator = new ServiceAllocator(this.#backend, { serviceCidr: opts.serviceCidr });
-    const plugins: AdmissionPlugin[] = [this.allocator];
+    // --- security: authentication, authorization, admission plugins ---
+    const watched = (g: string, r: string) => this.#watchedResource(g, r);
+    const authOpts = opts.authentication ?? {};
+    this.tokens = authOpts.serviceAccountKeyPem
+      ? new ServiceAccountTokens({
+          privateKeyPem: authOpts.serviceAccountKeyPem,
+          issuer: authOpts.serviceAccountIssuer,
+          lookups: {
+            serviceAccounts: watched('', 'serviceaccounts'),
+            pods: watched('', 'pods'),
+            nodes: watched('', 'nodes'),
+          },
+        })
+      : undefined;
+    this.#authn =
+      opts.authenticator ??
+      (opts.authentication
+        ? createAuthenticator({
+            tokens: authOpts.tokens,
+            serviceAccounts: this.tokens,
+            bootstrapSecrets: authOpts.bootstrapTokens ? watched('', 'secrets') : undefined,
+          })
+        : undefined);
+    const authzOn = opts.authorization ?? true;
+    this.authz = authzOn ? new AuthorizationChain(watched) : undefined;
+    const security = authzOn
+      ? securityAdmission({
+          watched,
+          authz: this.authz,
+          objects: (g, p, ns) => this.#objectsIn(g, p, ns),
+          writeQuotaStatus: async (ns, name, status) => {
+            await this.store('', 'v1', 'resourcequotas')?.guaranteedUpdate(
+              ns,
+              name,
+              systemContext(),
+              (cur) => ({ ...cur, status }),
+              'status',
+            );
+          },
+          onError: (err) => this.#log('warn', 'admission background work failed', { err: String(err) }),
+        })
+      : undefined;
+    this.#quota = security?.quota;
+    const plugins: AdmissionPlugin[] = [
+      ...(security?.before ?? []),
+      this.allocator,
+      ...(security?.after ?? []),
+    ];
     const admission = new AdmissionChain(plugins);
+    this.#aggregator = this.authz
+      ? new ClusterRoleAggregator(
+          this.authz.sources.clusterRoles,
+          async (name, rules) => {
+            await this.store('rbac.authorization.k8s.io', 'v1', 'clusterroles')?.guaranteedUpdate(
+              '',
+              name,
+              systemContext(),
+              (cur) => ({ ...cur, rules }),
+            );
+          },
+          (err) => this.#log('warn', 'clusterrole aggregation failed', { err: String(err) }),
+        )
+      : undefined;
+    this.#reviewDeps = {
+      authorizer: this.authz,
+      reviewToken: async (token, audiences) => {
+        if (audiences && this.tokens) {
+          const user = await this.tokens.authenticate(token, audiences);
+          return { user, audiences: user ? audiences : [] };
+        }
+        const user = await this.#authn?.authenticateToken?.(token);
+        return { user, audiences: this.tokens?.apiAudiences ?? [] };
+      },
+    };
+    this.#tokenDeps = this.tokens && {
+      tokens: this.tokens,
+      getObject: async (resource, ns, name) => {
+        try {
+          return (await this.store('', 'v1', resource)?.get(ns, name))?.obj;
+        } catch (err) {
+          if ((err as { reason?: string }).reason === 'NotFound') return undefined;
+          throw err;
+        }
+      },
+    };
+    // --- end security ---
     const namespaces = opts.kinds.find((k) => k.group === '' && k.plural === 'namespaces');
     for (const k of opts.kinds) {
       const deps: StoreDeps = {
@@ -137,6 +263,36 @@ export class ApiServer {
     return this.#stores.get(storeId(group, version, plural));
   }
 
+  // --- security helpers ---
+  #watchedResource(group: string, resource: string): WatchedResource {
+    const id = `${group}/${resource}`;
+    let w = this.#watched.get(id);
+    if (!w) {
+      w = new WatchedResource(group, resource);
+      this.#watched.set(id, w);
+    }
+    return w;
+  }
+
+  /** A namespace's objects of one resource, once the caches caught up with storage (quota usage). */
+  async #objectsIn(group: string, plural: string, namespace: string): Promise<KObject[]> {
+    const k = this.#o.kinds.find((x) => x.group === group && x.plural === plural && !x.viewOf);
+    const store = k && this.store(k.group, k.version, k.plural);
+    if (!store) return [];
+    const cache = await store.cache();
+    await this.caches.sync(CACHE_SYNC_WAIT_MS);
+    const prefix = store.prefix(namespace);
+    const out: KObject[] = [];
+    for (const [key, e] of cache.items) if (key.startsWith(prefix)) out.push(e.obj);
+    return out;
+  }
+
+  /** The security caches are loaded; default policy can be reconciled and quotas refreshed. */
+  async refreshQuotas(namespace: string): Promise<void> {
+    await this.#quota?.refreshStatus(namespace);
+  }
+  // --- end security helpers ---
+
   async #lookupNamespace(name: string): Promise<KObject | undefined> {
     const key = objectKey('', 'namespaces', '', name);
     const cached = this.caches.peek('core/namespaces')?.items.get(key);
@@ -154,6 +310,9 @@ export class ApiServer {
     await this.caches.start();
     const ns = this.store('', 'v1', 'namespaces');
     if (ns) await ns.cache();
+    // --- security: the caches authorization and admission read ---
+    await Promise.all([...this.#watched.values()].map((w) => w.start(this.caches)));
+    // --- end security ---
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     const tls = this.#o.tls;
     this.#server = tls
@@ -183,6 +342,9 @@ export class ApiServer {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+    await this.#aggregator?.stop();
+    this.#quota?.stop();
+    this.#o.audit?.close();
     await this.caches.close();
   }
 
@@ -192,15 +354,26 @@ export class ApiServer {
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
     let code = 200;
+    const auditId = crypto.randomUUID();
     try {
-      const user = this.#o.authenticator ? this.#o.authenticator.authenticate(req) : ADMIN_USER;
-      if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
+      const pending = this.#authn ? this.#authn.authenticate(req) : ADMIN_USER;
+      const user = pending instanceof Promise ? await pending : pending;
       const ctx: RequestContext = {
-        user: user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] },
+        user: user ?? ANONYMOUS_USER,
         dryRun: false,
         warnings: [],
       };
-      res.setHeader('Audit-Id', crypto.randomUUID());
+      // --- security: audit every request (even refused ones), then authorize ---
+      if (this.#o.audit)
+        auditRequest(this.#o.audit, info, req, res, ctx, auditId, req.url ?? '/', this.#o.protobuf);
+      if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
+      if (this.authz && !PUBLIC_PATHS.has(path)) {
+        const attrs = authzAttributes(info, ctx.user);
+        const d = this.authz.authorize(attrs);
+        if (d.decision !== 'allow') throw forbiddenError(attrs, d.reason);
+      }
+      // --- end security ---
+      res.setHeader('Audit-Id', auditId);
       const origWriteHead = res.writeHead.bind(res);
       // Warnings gathered during the request go out as `Warning:` headers, as upstream.
       res.writeHead = ((status: number, ...rest: unknown[]) => {
@@ -216,6 +389,7 @@ export class ApiServer {
       if (info.isResourceRequest) await this.#resource(info, url.searchParams, req, res, ctx);
       else await this.#nonResource(path, req, res);
     } catch (err) {
+      if (!res.headersSent) res.setHeader('Audit-Id', auditId);
       code = sendError(res, err, (e) =>
         this.#log('error', 'request failed', { path, err: e instanceof Error ? e.stack : String(e) }),
       );
@@ -327,7 +501,7 @@ export class ApiServer {
     );
     if (review) {
       if (info.verb !== 'create' || info.name) throw methodNotAllowed(info.verb, info.resource);
-      await handleReview(this.#deps, review, req, res, ctx);
+      await handleReview(this.#deps, this.#reviewDeps, review, info.namespace, req, res, ctx);
       return;
     }
     const store = this.store(info.group, info.version, info.resource);
@@ -354,6 +528,12 @@ export class ApiServer {
       return handleBinding(d, store, ns, info.name, req, res, ctx);
     if (sub === 'eviction' && info.verb === 'create')
       return handleEviction(d, store, ns, info.name, req, res, ctx);
+    if (sub === 'token' && kind.plural === 'serviceaccounts' && kind.group === '') {
+      if (info.verb !== 'create') throw methodNotAllowed(info.verb, 'serviceaccounts/token');
+      if (!this.#tokenDeps)
+        throw new ApiError(503, 'ServiceUnavailable', 'service account token signing is not configured');
+      return handleTokenRequest(d, this.#tokenDeps, store, ns, info.name, req, res, ctx);
+    }
     if (sub && sub !== 'status' && sub !== 'scale' && sub !== 'finalize') {
       // log, exec, attach, portforward, proxy: served through the node agent (a later component).
       throw new ApiError(
@@ -392,6 +572,24 @@ export class ApiServer {
 }
 
 const ADMIN_USER: UserInfo = { username: 'system:admin', groups: ['system:masters', 'system:authenticated'] };
+const ANONYMOUS_USER: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
+/** How long quota usage waits for the caches to catch up with the write it follows. */
+const CACHE_SYNC_WAIT_MS = 3_000;
+
+/** The authorizer's view of a request (upstream's RequestInfo → authorizer.Attributes). */
+function authzAttributes(info: RequestInfo, user: UserInfo): AuthzAttributes {
+  return {
+    user,
+    verb: info.verb,
+    resourceRequest: info.isResourceRequest,
+    apiGroup: info.group,
+    resource: info.resource,
+    subresource: info.subresource,
+    namespace: info.namespace,
+    name: info.name,
+    path: info.path,
+  };
+}
 
 const storeId = (group: string, version: string, plural: string): string => `${group}/${version}/${plural}`;
 

@@ -13,6 +13,12 @@ export interface UpFlags {
   datastoreEndpoint?: string;
   disable: string[];
   logLevel: string;
+  tokenAuthFile?: string;
+  auditPolicyFile?: string;
+  auditLogPath?: string;
+  auditLogMaxsize?: string;
+  auditLogMaxbackup?: string;
+  encryptionProviderConfig?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [
@@ -44,6 +50,19 @@ export function addServerCommands(program: Command): void {
       )
       .option('--disable <components>', 'components not to run (comma separated)', collect, [])
       .option('--log-level <level>', 'debug, info, warn or error', 'info')
+      // --- security flags (kube-apiserver's names) ---
+      .option('--token-auth-file <file>', 'static bearer tokens: CSV token,user,uid,"group1,group2"')
+      .option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy; enables the audit log')
+      .option(
+        '--audit-log-path <file>',
+        'where audit events go (default <data-dir>/audit/audit.log; - for stdout)',
+      )
+      .option('--audit-log-maxsize <MB>', 'rotate the audit log past this size')
+      .option('--audit-log-maxbackup <n>', 'rotated audit logs to keep')
+      .option(
+        '--encryption-provider-config <file>',
+        'EncryptionConfiguration for data at rest (aescbc, aesgcm, identity)',
+      )
       .action(async (flags: UpFlags) => {
         const disable = new Set(flags.disable);
         if (!agent) disable.add('agent');
@@ -60,6 +79,13 @@ export function addServerCommands(program: Command): void {
           datastoreEndpoint: flags.datastoreEndpoint ?? '',
           disable,
           logLevel: flags.logLevel as 'info',
+          tokenAuthFile: flags.tokenAuthFile,
+          auditPolicyFile: flags.auditPolicyFile,
+          auditLogPath: flags.auditLogPath,
+          auditLogMaxSizeMB: flags.auditLogMaxsize === undefined ? undefined : Number(flags.auditLogMaxsize),
+          auditLogMaxBackups:
+            flags.auditLogMaxbackup === undefined ? undefined : Number(flags.auditLogMaxbackup),
+          encryptionProviderConfig: flags.encryptionProviderConfig,
         });
         const host = flags.bindAddress === '0.0.0.0' ? '127.0.0.1' : flags.bindAddress;
         process.stdout.write(

@@ -8,9 +8,12 @@ import { ALL_KINDS } from '../api/kinds/index.ts';
 import { decodeKubernetesProtobuf } from '../api/protobuf/index.ts';
 import { findUnknownFields } from '../api/schemas/unknown-fields.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/index.ts';
-import { createAuthenticator } from '../apiserver/authn/index.ts';
+import { ensureServiceAccountKey } from '../apiserver/authn/service-account-token.ts';
+import { loadTokenFile } from '../apiserver/authn/token-file.ts';
+import { reconcileDefaultPolicy } from '../apiserver/authz/reconcile-policy.ts';
 import { lazyOpenApi } from '../apiserver/openapi-provider.ts';
-import { ensurePki, writeKubeconfig } from '../apiserver/pki/index.ts';
+import { ensureComponentCerts, ensurePki, writeKubeconfig } from '../apiserver/pki/index.ts';
+import { systemContext } from '../apiserver/registry/context.ts';
 import { ApiServer } from '../apiserver/server.ts';
 import { openBackend } from '../storage/open.ts';
 import { createLogger, type LogLevel } from '../util/log.ts';
@@ -24,7 +27,21 @@ export interface ServerConfig {
   datastoreEndpoint: string;
   disable: Set<string>;
   logLevel?: LogLevel;
+  // --- security flags (upstream's kube-apiserver names) ---
+  /** --token-auth-file: CSV token,user,uid,"group1,group2". */
+  tokenAuthFile?: string;
+  /** --audit-policy-file; events go to auditLogPath (default <data-dir>/audit/audit.log). */
+  auditPolicyFile?: string;
+  auditLogPath?: string;
+  auditLogMaxSizeMB?: number;
+  auditLogMaxBackups?: number;
+  /** --encryption-provider-config: EncryptionConfiguration for secrets at rest. */
+  encryptionProviderConfig?: string;
 }
+
+/** upstream's --audit-log-maxsize / --audit-log-maxbackup defaults are "never"; these bound the disk. */
+const DEFAULT_AUDIT_MAX_SIZE_MB = 100;
+const DEFAULT_AUDIT_MAX_BACKUPS = 5;
 
 export interface RunningServer {
   port: number;
@@ -38,11 +55,33 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
   const t0 = performance.now();
   const log = createLogger({ level: cfg.logLevel ?? 'info', component: 'skiff' });
   mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
-  const backend = await openBackend(cfg.datastoreEndpoint, { dataDir: cfg.dataDir });
-  const pki = await ensurePki(join(cfg.dataDir, 'tls'), {
+  let backend = await openBackend(cfg.datastoreEndpoint, { dataDir: cfg.dataDir });
+  const tlsDir = join(cfg.dataDir, 'tls');
+  const pki = await ensurePki(tlsDir, {
     hosts: [hostname()],
     ips: serverIps(cfg.bindAddress),
   });
+  // --- security: encryption at rest, component identities, tokens, audit ---
+  if (cfg.encryptionProviderConfig) {
+    const { loadEncryptionConfig } = await import('../apiserver/encryption/config.ts');
+    const { encryptingBackend } = await import('../apiserver/encryption/encrypting-backend.ts');
+    backend = encryptingBackend(backend, loadEncryptionConfig(cfg.encryptionProviderConfig));
+  }
+  await ensureComponentCerts(tlsDir, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, hostname());
+  const serviceAccountKeyPem = ensureServiceAccountKey(join(tlsDir, 'service-account.key'));
+  const tokens = cfg.tokenAuthFile ? loadTokenFile(cfg.tokenAuthFile) : undefined;
+  let audit: import('../apiserver/audit/audit-log.ts').AuditLog | undefined;
+  if (cfg.auditPolicyFile) {
+    const { loadPolicy } = await import('../apiserver/audit/policy.ts');
+    const { AuditLog } = await import('../apiserver/audit/audit-log.ts');
+    audit = new AuditLog({
+      policy: loadPolicy(cfg.auditPolicyFile),
+      path: cfg.auditLogPath ?? join(cfg.dataDir, 'audit', 'audit.log'),
+      maxSizeMB: cfg.auditLogMaxSizeMB ?? DEFAULT_AUDIT_MAX_SIZE_MB,
+      maxBackups: cfg.auditLogMaxBackups ?? DEFAULT_AUDIT_MAX_BACKUPS,
+    });
+  }
+  // --- end security ---
   const apiLog = log.child('apiserver');
   const api = new ApiServer({
     backend,
@@ -50,7 +89,8 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
     validateMeta: validateObjectMeta,
     validateMetaUpdate: validateObjectMetaUpdate,
     tls: { cert: pki.serverCertPem, key: pki.serverKeyPem, ca: pki.caCertPem },
-    authenticator: createAuthenticator({}),
+    authentication: { tokens, serviceAccountKeyPem, bootstrapTokens: true },
+    audit,
     protobuf: decodeKubernetesProtobuf,
     unknownFields: findUnknownFields,
     openapi: lazyOpenApi(ALL_KINDS),
@@ -60,6 +100,13 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
   try {
     addr = await api.listen(cfg.httpsPort, cfg.bindAddress);
     await bootstrapCluster(api, { securePort: addr.port });
+    // --- security: default cluster roles and bindings (upstream's bootstrap-roles hook) ---
+    const rbac = 'rbac.authorization.k8s.io';
+    await reconcileDefaultPolicy(
+      api.store(rbac, 'v1', 'clusterroles')!,
+      api.store(rbac, 'v1', 'clusterrolebindings')!,
+      systemContext(),
+    );
   } catch (err) {
     await api.close().catch(() => {});
     await backend.close().catch(() => {});

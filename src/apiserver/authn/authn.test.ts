@@ -30,8 +30,8 @@ before(async () => {
       requestCert: true,
       rejectUnauthorized: false,
     },
-    (req, res) => {
-      seen.push(authn.authenticate(req));
+    async (req, res) => {
+      seen.push(await authn.authenticate(req));
       res.end('ok');
     },
   );

@@ -1,9 +1,10 @@
-// Bearer-token authentication against a static token table (upstream's --token-auth-file); the
-// service-account JWT authenticator plugs in beside it with the security issue.
+// Bearer tokens: the `Authorization: Bearer <token>` header and the static token table (upstream's
+// --token-auth-file). Bootstrap tokens and service-account JWTs are looked up beside it (index.ts).
 import type { IncomingMessage } from 'node:http';
 import type { UserInfo } from '../registry/context.ts';
 
 export type TokenTable = ReadonlyMap<string, UserInfo>;
+export const AUTHENTICATED_GROUP = 'system:authenticated';
 
 export function bearerToken(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization;
@@ -12,13 +13,14 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/** Every authenticated user is in system:authenticated, as upstream's group adder makes sure. */
+export function withAuthenticated(u: UserInfo): UserInfo {
+  return u.groups.includes(AUTHENTICATED_GROUP) ? u : { ...u, groups: [...u.groups, AUTHENTICATED_GROUP] };
+}
+
 export function userFromToken(req: IncomingMessage, tokens: TokenTable): UserInfo | undefined {
   const token = bearerToken(req);
   if (!token) return undefined;
   const u = tokens.get(token);
-  if (!u) return undefined;
-  return {
-    ...u,
-    groups: u.groups.includes('system:authenticated') ? u.groups : [...u.groups, 'system:authenticated'],
-  };
+  return u && withAuthenticated(u);
 }
