@@ -527,7 +527,16 @@ export class ApiServer {
     if (sub === 'binding' && info.verb === 'create')
       return handleBinding(d, store, ns, info.name, req, res, ctx);
     if (sub === 'eviction' && info.verb === 'create')
-      return handleEviction(d, store, ns, info.name, req, res, ctx);
+      return handleEviction(
+        d,
+        store,
+        ns,
+        info.name,
+        req,
+        res,
+        ctx,
+        this.store('policy', 'v1', 'poddisruptionbudgets'),
+      );
     if (sub === 'token' && kind.plural === 'serviceaccounts' && kind.group === '') {
       if (info.verb !== 'create') throw methodNotAllowed(info.verb, 'serviceaccounts/token');
       if (!this.#tokenDeps)
