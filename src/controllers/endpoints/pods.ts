@@ -78,10 +78,13 @@ export function endpointPort(servicePort: KObject, port: number): KObject {
   return out;
 }
 
+/** Code-unit order, as Go's sort: localeCompare would load ICU's collator (~3 MB resident). */
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export const comparePorts = (a: KObject, b: KObject): number =>
-  (a.name ?? '').localeCompare(b.name ?? '') ||
+  byCodeUnit(a.name ?? '', b.name ?? '') ||
   a.port - b.port ||
-  String(a.protocol).localeCompare(String(b.protocol));
+  byCodeUnit(String(a.protocol), String(b.protocol));
 
 /** Compares dotted IPv4 (and IPv6, textually) addresses in numeric order where possible. */
 export function compareIps(a: string, b: string): number {
