@@ -7,6 +7,9 @@ import { parseAllDocuments } from 'yaml';
 import { type ComposeConvertFlags, runConvert } from './compose.ts';
 
 const FIXTURES = join(import.meta.dirname, '../compose/fixtures');
+// Each test file runs in its own process: colour must follow the stream, whatever the runner's env.
+delete process.env.FORCE_COLOR;
+delete process.env.NO_COLOR;
 
 function sink(): { stream: Writable; text: () => string } {
   let text = '';
@@ -60,4 +63,15 @@ test('load errors are reported without a stack and exit 1', async () => {
   const r = await convert({ file: [join(FIXTURES, 'nope.yaml')] });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^error: .*nope\.yaml/);
+});
+
+test('no colour escapes on a stream that is not a terminal, even with CI set', async () => {
+  process.env.CI = '1';
+  const r = await convert({ file: [join(FIXTURES, 'nope.yaml')] });
+  assert.equal(r.code, 1);
+  assert.ok(!r.stderr.includes('\u001b['), r.stderr);
+  process.env.FORCE_COLOR = '1';
+  const forced = await convert({ file: [join(FIXTURES, 'nope.yaml')] });
+  delete process.env.FORCE_COLOR;
+  assert.ok(forced.stderr.startsWith('\u001b[31merror:'), forced.stderr);
 });

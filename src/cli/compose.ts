@@ -3,7 +3,7 @@
 // runs, so other subcommands pay nothing for it. (`up`, `down`, `ps`, `logs`, `scale` and
 // `restart` come with the client library: they apply the same objects with server-side apply.)
 import type { Command } from 'commander';
-import pc from 'picocolors';
+import { colorsFor } from './colors.ts';
 
 export interface ComposeConvertFlags {
   file: string[];
@@ -61,9 +61,10 @@ export async function runConvert(
       ...(flags.waitImage ? { waitImage: flags.waitImage } : {}),
     });
   } catch (e) {
-    err.write(`${pc.red('error:')} ${(e as Error).message}\n`);
+    err.write(`${colorsFor(err).red('error:')} ${(e as Error).message}\n`);
     return EXIT_FAILURE;
   }
+  const pc = colorsFor(err);
   const label = flags.strict ? pc.red('error:') : pc.yellow('warning:');
   for (const w of result.warnings) err.write(`${label} ${formatWarning(w)}\n`);
   if (flags.strict && result.warnings.length) {

@@ -1,7 +1,7 @@
 // `skiff up` (the whole cluster on this machine) and `skiff server` (the same without the node
 // agent). Flags follow k3s's names where they mean the same thing.
 import type { Command } from 'commander';
-import pc from 'picocolors';
+import { colorsFor } from './colors.ts';
 
 export const DEFAULT_DATA_DIR = '/var/lib/skiff';
 export const DEFAULT_HTTPS_PORT = 6443;
@@ -69,7 +69,7 @@ export function addServerCommands(program: Command): void {
         const { runServer } = await import('../cmd/server.ts');
         const port = Number(flags.httpsPort);
         if (!Number.isInteger(port) || port < 0 || port > 65535) {
-          console.error(pc.red(`invalid --https-port ${flags.httpsPort}`));
+          console.error(colorsFor(process.stderr).red(`invalid --https-port ${flags.httpsPort}`));
           process.exit(2);
         }
         const running = await runServer({
@@ -87,6 +87,7 @@ export function addServerCommands(program: Command): void {
             flags.auditLogMaxbackup === undefined ? undefined : Number(flags.auditLogMaxbackup),
           encryptionProviderConfig: flags.encryptionProviderConfig,
         });
+        const pc = colorsFor(process.stdout);
         const host = flags.bindAddress === '0.0.0.0' ? '127.0.0.1' : flags.bindAddress;
         process.stdout.write(
           `${pc.green('skiff is up')} in ${running.startMs.toFixed(0)} ms: https://${host}:${running.port}\n` +
