@@ -7,8 +7,10 @@ type Colors = ReturnType<typeof pc.createColors>;
  * `CI` is set, so messages written to a pipe or a test's buffer got escape codes; colour is a
  * property of the stream the text goes to. NO_COLOR turns it off, FORCE_COLOR on.
  */
-export function colorsFor(stream: { isTTY?: boolean }): Colors {
+export function colorsFor(stream: NodeJS.WritableStream): Colors {
   const env = process.env;
-  const on = !env.NO_COLOR && (Boolean(env.FORCE_COLOR && env.FORCE_COLOR !== '0') || stream.isTTY === true);
+  const on =
+    !env.NO_COLOR &&
+    (Boolean(env.FORCE_COLOR && env.FORCE_COLOR !== '0') || (stream as { isTTY?: boolean }).isTTY === true);
   return pc.createColors(on);
 }
