@@ -18,6 +18,7 @@ import { ApiServer } from '../apiserver/server.ts';
 import { openBackend } from '../storage/open.ts';
 import { createLogger, type LogLevel } from '../util/log.ts';
 import { bootstrapCluster } from './bootstrap.ts';
+import { mintControlPlaneTokens, startControlPlane } from './control-plane.ts';
 
 export interface ServerConfig {
   dataDir: string;
@@ -82,6 +83,9 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
     });
   }
   // --- end security ---
+  // --- control plane: per-process tokens for the scheduler and controllers (control-plane.ts) ---
+  const controlPlaneTokens = mintControlPlaneTokens();
+  const allTokens = new Map([...(tokens ?? []), ...controlPlaneTokens.table]);
   const apiLog = log.child('apiserver');
   const api = new ApiServer({
     backend,
@@ -89,7 +93,7 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
     validateMeta: validateObjectMeta,
     validateMetaUpdate: validateObjectMetaUpdate,
     tls: { cert: pki.serverCertPem, key: pki.serverKeyPem, ca: pki.caCertPem },
-    authentication: { tokens, serviceAccountKeyPem, bootstrapTokens: true },
+    authentication: { tokens: allTokens, serviceAccountKeyPem, bootstrapTokens: true },
     audit,
     protobuf: decodeKubernetesProtobuf,
     unknownFields: findUnknownFields,
@@ -122,6 +126,13 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
   });
   const startMs = performance.now() - t0;
   log.info('ready', { port: addr.port, startMs: Math.round(startMs), datastore: backend.name });
+  // --- control plane: started in the background once the API serves; honours --disable ---
+  const controlPlane = startControlPlane({
+    handler: api.handle.bind(api),
+    tokens: controlPlaneTokens,
+    disable: cfg.disable,
+    log,
+  });
   let stopped: Promise<void> | undefined;
   return {
     port: addr.port,
@@ -130,6 +141,7 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
     api,
     stop: () => {
       stopped ??= (async () => {
+        await controlPlane.stop();
         await api.close();
         await backend.close();
       })();

@@ -1,0 +1,114 @@
+// The node agent's composition root: runtime, images, pod network, Node registration and the pod
+// manager. stop() leaves containers running (conmon outlives the agent); the next agent over the
+// same data dir re-adopts them without restarting.
+import os from 'node:os';
+import path from 'node:path';
+import { EventRecorder, type RestClient } from '../client/index.ts';
+import { realClock } from '../util/clock.ts';
+import { createLogger, type Logger } from '../util/log.ts';
+import { PodNetwork } from './cni/pod-network.ts';
+import { CrashBackoff } from './crash-backoff.ts';
+import { NodeRegistration } from './node-registration.ts';
+import { PodManager } from './pod-manager.ts';
+import { ImageService } from './runtime/images/image-service.ts';
+import type { RegistriesConfig } from './runtime/images/registries-config.ts';
+import { RuncRuntime } from './runtime/runc-runtime.ts';
+import type { ContainerRuntime } from './runtime/types.ts';
+
+export const AGENT_COMPONENT = 'kubelet';
+
+export interface AgentOptions {
+  client: RestClient;
+  nodeName: string;
+  dataDir: string;
+  podCidr?: string;
+  registries?: RegistriesConfig;
+  log?: Logger;
+  /** Volatile runtime dir (default /run/skiff). */
+  runDir?: string;
+  cgroupRoot?: string;
+  /** CNI network and bridge names (default skiff's). */
+  networkName?: string;
+  bridge?: string;
+  sandboxIdPrefix?: string;
+  exitPollMs?: number;
+  /** Address reported as InternalIP and hostIP (default: first non-loopback IPv4). */
+  internalIP?: string;
+}
+
+export interface Agent {
+  readonly manager: PodManager;
+  readonly runtime: ContainerRuntime;
+  stop(): Promise<void>;
+}
+
+export function firstIPv4(): string {
+  for (const addrs of Object.values(os.networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+export async function startAgent(o: AgentOptions): Promise<Agent> {
+  const log = o.log ?? createLogger({ component: 'agent' });
+  const internalIP = o.internalIP ?? firstIPv4();
+  const recorder = new EventRecorder(o.client, { component: AGENT_COMPONENT, host: o.nodeName, log });
+  const reg = new NodeRegistration({
+    client: o.client,
+    nodeName: o.nodeName,
+    dataDir: o.dataDir,
+    internalIP,
+    ...(o.podCidr ? { podCidr: o.podCidr } : {}),
+    recorder,
+    log,
+  });
+  const runtime = await RuncRuntime.open({
+    stateDir: path.join(o.dataDir, 'runtime'),
+    ...(o.runDir ? { runDir: o.runDir } : {}),
+    ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
+    ...(o.exitPollMs ? { exitPollMs: o.exitPollMs } : {}),
+  });
+  const images = new ImageService({
+    root: path.join(o.dataDir, 'images'),
+    ...(o.registries ? { registries: o.registries } : {}),
+  });
+  await images.init();
+  await reg.start();
+  const podCidr = reg.podCidr;
+  const network = podCidr
+    ? new PodNetwork({
+        podCidr,
+        stateDir: path.join(o.dataDir, 'cni'),
+        ...(o.networkName ? { networkName: o.networkName } : {}),
+        ...(o.bridge ? { bridge: o.bridge } : {}),
+      })
+    : undefined;
+  const manager = new PodManager({
+    client: o.client,
+    runtime,
+    images,
+    network,
+    recorder,
+    crashBackoff: new CrashBackoff(realClock),
+    imageBackoff: new CrashBackoff(realClock),
+    clock: realClock,
+    nodeName: o.nodeName,
+    hostIP: internalIP,
+    allocatable: () => (reg.node?.status?.allocatable as Record<string, string> | undefined) ?? {},
+    log,
+    podsDir: path.join(o.dataDir, 'pods'),
+    ...(o.sandboxIdPrefix ? { sandboxIdPrefix: o.sandboxIdPrefix } : {}),
+  });
+  await manager.start();
+  return {
+    manager,
+    runtime,
+    async stop() {
+      await manager.dispose();
+      reg.dispose();
+      await recorder.flush();
+      await recorder.dispose();
+      await runtime.dispose();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// Watches the pods bound to this node (fieldSelector spec.nodeName=<node>) and keeps one PodWorker
+// per pod UID: informer events and container exits kick the worker, a periodic resync kicks all.
+// On start, sandboxes whose pod no longer exists are cleaned up after the first list.
+import type { Pod } from 'kubernetes-types/core/v1.d.ts';
+import type { KObject } from '../api/object.ts';
+import { DeletedFinalStateUnknown, PODS, SharedInformerFactory } from '../client/index.ts';
+import type { Disposable } from '../util/disposable.ts';
+import { PodWorker, type WorkerDeps } from './pod-worker.ts';
+
+export const RESYNC_MS = 10_000;
+
+export class PodManager implements Disposable {
+  readonly #deps: WorkerDeps;
+  readonly #workers = new Map<string, PodWorker>();
+  readonly #factory: SharedInformerFactory;
+  #disposables: Disposable[] = [];
+  #resync: { cancel(): void } | undefined;
+  #stopped = false;
+
+  constructor(deps: WorkerDeps) {
+    this.#deps = deps;
+    this.#factory = new SharedInformerFactory(deps.client);
+  }
+
+  workers(): ReadonlyMap<string, PodWorker> {
+    return this.#workers;
+  }
+
+  async start(): Promise<void> {
+    const inf = this.#factory.informerFor<KObject>(PODS, {
+      fieldSelector: { 'spec.nodeName': this.#deps.nodeName },
+    });
+    this.#disposables.push(
+      inf.addEventHandler({
+        onAdd: (p) => this.#upsert(p as Pod),
+        onUpdate: (_o, p) => this.#upsert(p as Pod),
+        onDelete: (p) => {
+          const obj = (p instanceof DeletedFinalStateUnknown ? p.obj : p) as Pod;
+          this.#workers.get(obj.metadata?.uid ?? '')?.gone();
+        },
+      }),
+    );
+    this.#disposables.push(
+      this.#deps.runtime.onContainerExit(() => {
+        for (const w of this.#workers.values()) w.kick();
+      }),
+    );
+    this.#factory.start();
+    await this.#factory.waitForCacheSync();
+    await this.#cleanupOrphans(new Set(inf.lister.list().map((p) => p.metadata?.uid)));
+    const tick = (): void => {
+      if (this.#stopped) return;
+      for (const w of this.#workers.values()) w.kick();
+      this.#resync = this.#deps.clock.setTimer(RESYNC_MS, tick);
+    };
+    this.#resync = this.#deps.clock.setTimer(RESYNC_MS, tick);
+  }
+
+  #upsert(pod: Pod): void {
+    if (this.#stopped) return;
+    const uid = pod.metadata?.uid ?? '';
+    let w = this.#workers.get(uid);
+    if (w?.finished) return;
+    if (!w) {
+      w = new PodWorker(this.#deps, structuredClone(pod));
+      this.#workers.set(uid, w);
+      w.kick();
+    } else w.update(structuredClone(pod));
+  }
+
+  /** Sandboxes of pods the API server no longer has (deleted while the agent was down). */
+  async #cleanupOrphans(known: Set<string | undefined>): Promise<void> {
+    for (const sb of await this.#deps.runtime.listSandboxes()) {
+      if (known.has(sb.podUid) || this.#workers.has(sb.podUid)) continue;
+      await this.#deps.runtime.removeSandbox(sb.id);
+      await this.#deps.network?.tearDown(sb.id);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.#stopped = true;
+    this.#resync?.cancel();
+    for (const d of this.#disposables) await d.dispose();
+    await this.#factory.dispose();
+    for (const w of this.#workers.values()) {
+      w.stop();
+      await w.idle();
+    }
+  }
+}

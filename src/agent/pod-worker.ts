@@ -1,0 +1,517 @@
+// One worker per pod, driving the runtime toward the pod's spec. Each sync is level-triggered: it
+// re-reads the runtime's state (sandbox, containers) and the latest pod, does the next step(s)
+// and writes the status. Syncs never overlap; a kick during a sync runs one more afterwards.
+//
+//   sandbox (+ pod network) → images → init containers in order → containers
+//   exited container → restartPolicy → CrashLoopBackOff wait or a new attempt
+//   deletionTimestamp → stop containers (grace) → remove sandbox + network → delete pod (grace 0)
+import type { Container, Pod } from 'kubernetes-types/core/v1.d.ts';
+import type { KObject } from '../api/object.ts';
+import { type EventRecorder, isConflict, isNotFound, PODS, type RestClient } from '../client/index.ts';
+import type { Clock, Timer } from '../util/clock.ts';
+import type { Logger } from '../util/log.ts';
+import type { PodNetwork } from './cni/pod-network.ts';
+import { loadConfigSource } from './config-source.ts';
+import {
+  buildEnv,
+  type ConfigSource,
+  ContainerConfigError,
+  REASON_CREATE_CONTAINER_CONFIG_ERROR,
+} from './container-env.ts';
+import { backoffKey, backoffMessage, type CrashBackoff, formatGoDuration } from './crash-backoff.ts';
+import { ensureImage, REASON_ERR_IMAGE_PULL, REASON_IMAGE_PULL_BACKOFF } from './image-pull.ts';
+import { computePodStatus, type ObservedContainer } from './pod-status.ts';
+import { ContainerProbes, unhealthyMessage } from './probes/container-probes.ts';
+import { runProbe } from './probes/probe-handlers.ts';
+import type { ImageService } from './runtime/images/image-service.ts';
+import type { BindMount } from './runtime/oci-spec.ts';
+import { newId } from './runtime/runc-runtime.ts';
+import type { ContainerRuntime, ContainerStatus } from './runtime/types.ts';
+import type { FieldContext } from './volumes/field-ref.ts';
+import {
+  containerMounts,
+  REASON_FAILED_MOUNT,
+  setUpVolumes,
+  tearDownVolumes,
+  VolumeError,
+} from './volumes/pod-volumes.ts';
+
+export const DEFAULT_GRACE_SECONDS = 30;
+/** Retry of a failed volume set-up (e.g. its ConfigMap does not exist yet). */
+export const VOLUME_RETRY_MS = 2_000;
+export const REASON_CRASH_LOOP = 'CrashLoopBackOff';
+export const LABEL_CONTAINER_NAME = 'io.kubernetes.container.name';
+
+export interface WorkerDeps {
+  client: RestClient;
+  runtime: ContainerRuntime;
+  images: ImageService;
+  /** undefined when the node has no pod CIDR (host-network pods only). */
+  network: PodNetwork | undefined;
+  recorder: EventRecorder;
+  crashBackoff: CrashBackoff;
+  imageBackoff: CrashBackoff;
+  clock: Clock;
+  nodeName: string;
+  hostIP: string;
+  allocatable: () => Record<string, string>;
+  log: Logger;
+  /** Prepended to sandbox IDs (so netns names are `skiff-<prefix>…`; tests scope host objects). */
+  sandboxIdPrefix?: string;
+  /** Where pod volumes live: <podsDir>/<uid>/volumes/<name>. */
+  podsDir: string;
+}
+
+/** What the worker acts on: spec and deletion, not status. */
+const desiredOf = (p: Pod): string =>
+  JSON.stringify([p.spec, p.metadata?.deletionTimestamp, p.metadata?.deletionGracePeriodSeconds]);
+
+type Waiting = { reason: string; message?: string };
+
+export class PodWorker {
+  readonly uid: string;
+  readonly #d: WorkerDeps;
+  #pod: Pod;
+  /** Set once the pod object is gone (deleted with grace 0 or force-deleted). */
+  #gone = false;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #timer: Timer | undefined;
+  #waiting = new Map<string, Waiting>();
+  /** Container IDs whose exit was already counted in the crash backoff. */
+  #counted = new Set<string>();
+  #lastStatus = '';
+  /** Probes per running container ID. */
+  #probes = new Map<string, ContainerProbes>();
+  #finished = false;
+
+  constructor(deps: WorkerDeps, pod: Pod) {
+    this.#d = deps;
+    this.#pod = pod;
+    this.uid = pod.metadata?.uid ?? '';
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** A newer pod object; our own status writes coming back through the watch do not re-sync. */
+  update(pod: Pod): void {
+    const changed = desiredOf(pod) !== desiredOf(this.#pod);
+    this.#pod = pod;
+    if (changed) this.kick();
+  }
+
+  /** The pod object vanished (force delete): clean up without writing to the API. */
+  gone(): void {
+    this.#gone = true;
+    this.kick();
+  }
+
+  kick(): void {
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#loop().finally(() => {
+      this.#running = undefined;
+    });
+  }
+
+  /** Waits for the current sync (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  stop(): void {
+    this.#timer?.cancel();
+    for (const p of this.#probes.values()) p.stop();
+    this.#finished = true;
+  }
+
+  #kickAfter(ms: number): void {
+    this.#timer?.cancel();
+    this.#timer = this.#d.clock.setTimer(ms, () => this.kick());
+  }
+
+  async #loop(): Promise<void> {
+    do {
+      this.#again = false;
+      if (this.#finished) return;
+      try {
+        await this.#sync();
+      } catch (err) {
+        this.#d.log.warn('pod sync failed', { pod: this.#podKey(), err: String(err) });
+        this.#kickAfter(1000);
+      }
+    } while (this.#again);
+  }
+
+  #podKey(): string {
+    return `${this.#pod.metadata?.namespace}/${this.#pod.metadata?.name}`;
+  }
+
+  #event(type: 'Normal' | 'Warning', reason: string, message: string, container?: string): void {
+    const m = this.#pod.metadata ?? {};
+    this.#d.recorder.event(
+      {
+        kind: 'Pod',
+        apiVersion: 'v1',
+        name: m.name,
+        namespace: m.namespace,
+        uid: m.uid,
+        ...(container ? { fieldPath: `spec.containers{${container}}` } : {}),
+      },
+      type,
+      reason,
+      message,
+    );
+  }
+
+  async #sandbox() {
+    const all = await this.#d.runtime.listSandboxes();
+    return all.find((s) => s.podUid === this.uid);
+  }
+
+  async #sync(): Promise<void> {
+    const pod = this.#pod;
+    if (this.#gone || pod.metadata?.deletionTimestamp) return this.#terminate();
+    let sb = await this.#sandbox();
+    const hostNetwork = pod.spec?.hostNetwork === true;
+    if (!sb) {
+      const id = `${this.#d.sandboxIdPrefix ?? ''}${newId()}`;
+      let netnsPath: string | undefined;
+      let podIps: string[] = [];
+      if (!hostNetwork) {
+        if (!this.#d.network) throw new Error('node has no pod CIDR for pod networking');
+        const net = await this.#d.network.setUp(id);
+        netnsPath = net.netnsPath;
+        podIps = [net.ip];
+      }
+      await this.#d.runtime.createSandbox({
+        id,
+        podUid: this.uid,
+        name: pod.metadata?.name ?? '',
+        namespace: pod.metadata?.namespace ?? '',
+        hostname: pod.spec?.hostname ?? pod.metadata?.name ?? '',
+        ...(netnsPath ? { netnsPath } : {}),
+        podIps,
+      });
+      sb = await this.#sandbox();
+      if (!sb) throw new Error('sandbox vanished after creation');
+    }
+    const podIPs = hostNetwork
+      ? [this.#d.hostIP]
+      : [(await this.#d.network?.get(sb.id))?.ip ?? ''].filter(Boolean);
+    const all = await this.#d.runtime.listContainers({ sandboxId: sb.id });
+    const byName = (name: string) =>
+      all.filter((c) => c.labels[LABEL_CONTAINER_NAME] === name).sort((a, b) => b.attempt - a.attempt);
+    const ctx: FieldContext = {
+      pod,
+      nodeName: this.#d.nodeName,
+      podIPs,
+      hostIPs: [this.#d.hostIP],
+      allocatable: this.#d.allocatable(),
+    };
+
+    const src = await loadConfigSource(this.#d.client, pod);
+    let volumes: Map<string, string>;
+    try {
+      volumes = await setUpVolumes(this.#d.podsDir, pod, ctx, src);
+    } catch (err) {
+      if (!(err instanceof VolumeError)) throw err;
+      this.#event('Warning', REASON_FAILED_MOUNT, err.message);
+      this.#kickAfter(VOLUME_RETRY_MS);
+      return this.#writeStatus(sb.id, podIPs);
+    }
+    const start = (c: Container, cur: ContainerStatus | undefined) =>
+      this.#startOrWait(sb.id, c, cur, ctx, src, volumes);
+
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+    const init = pod.spec?.initContainers ?? [];
+    let initDone = true;
+    for (const c of init) {
+      const [cur] = byName(c.name);
+      if (cur?.state === 'exited' && cur.exitCode === 0) continue;
+      initDone = false;
+      if (cur?.state === 'running' || cur?.state === 'created') break;
+      if (cur?.state === 'exited' && policy === 'Never') break;
+      await start(c, cur);
+      break;
+    }
+    if (initDone) {
+      for (const c of pod.spec?.containers ?? []) {
+        const [cur] = byName(c.name);
+        if (cur?.state === 'running' || cur?.state === 'created') {
+          this.#waiting.delete(c.name);
+          continue;
+        }
+        if (cur?.state === 'exited') {
+          const restart = policy === 'Always' || (policy === 'OnFailure' && cur.exitCode !== 0);
+          if (!restart) {
+            this.#waiting.delete(c.name);
+            continue;
+          }
+        }
+        await start(c, cur);
+      }
+    }
+    await this.#syncProbes(sb.id, podIPs[0] ?? '');
+    await this.#writeStatus(sb.id, podIPs);
+  }
+
+  /** Probes run for running containers only; a container that stopped loses its probes. */
+  async #syncProbes(sandboxId: string, podIP: string): Promise<void> {
+    const running = new Map(
+      (await this.#d.runtime.listContainers({ sandboxId }))
+        .filter((c) => c.state === 'running')
+        .map((c) => [c.id, c]),
+    );
+    for (const [id, p] of this.#probes) {
+      if (running.has(id)) continue;
+      p.stop();
+      this.#probes.delete(id);
+    }
+    for (const [id, rc] of running) {
+      if (this.#probes.has(id)) continue;
+      const name = rc.labels[LABEL_CONTAINER_NAME] ?? rc.name;
+      const spec = this.#pod.spec?.containers.find((c) => c.name === name);
+      if (!spec || !(spec.readinessProbe || spec.livenessProbe || spec.startupProbe)) continue;
+      const ports = Object.fromEntries(
+        (spec.ports ?? []).filter((p) => p.name).map((p) => [p.name, p.containerPort]),
+      );
+      const target = { runtime: this.#d.runtime, containerId: id, podIP, ports };
+      this.#probes.set(
+        id,
+        new ContainerProbes({
+          container: spec,
+          clock: this.#d.clock,
+          run: (kind, ms) => {
+            const probe =
+              kind === 'readiness'
+                ? spec.readinessProbe
+                : kind === 'liveness'
+                  ? spec.livenessProbe
+                  : spec.startupProbe;
+            return runProbe(probe ?? {}, target, ms);
+          },
+          onChange: () => {
+            this.#lastStatus = '';
+            this.kick();
+          },
+          onUnhealthy: (kind, msg) => this.#event('Warning', 'Unhealthy', unhealthyMessage(kind, msg), name),
+          onKill: (kind) => {
+            this.#event(
+              'Normal',
+              'Killing',
+              `Container ${name} failed ${kind} probe, will be restarted`,
+              name,
+            );
+            const grace =
+              spec.livenessProbe?.terminationGracePeriodSeconds ??
+              this.#pod.spec?.terminationGracePeriodSeconds ??
+              DEFAULT_GRACE_SECONDS;
+            this.#d.runtime
+              .stopContainer(id, grace)
+              .catch((err: unknown) => this.#d.log.warn('probe kill failed', { id, err: String(err) }))
+              .finally(() => this.kick());
+          },
+        }),
+      );
+    }
+  }
+
+  /** Starts a container (first attempt or a restart) unless a back-off says to wait. */
+  async #startOrWait(
+    sandboxId: string,
+    c: Container,
+    cur: ContainerStatus | undefined,
+    ctx: FieldContext,
+    src: ConfigSource,
+    volumes: Map<string, string>,
+  ) {
+    const key = backoffKey(this.uid, c.name);
+    if (cur?.state === 'exited') {
+      if (!this.#counted.has(cur.id)) {
+        this.#counted.add(cur.id);
+        this.#d.crashBackoff.recordExit(
+          key,
+          cur.startedAt?.getTime() ?? 0,
+          cur.finishedAt?.getTime() ?? this.#d.clock.now(),
+        );
+      }
+      const wait = this.#d.crashBackoff.remaining(key);
+      if (wait > 0) {
+        const delay = this.#d.crashBackoff.currentDelay(key);
+        const m = this.#pod.metadata ?? {};
+        const msg = backoffMessage(delay, c.name, m.name ?? '', m.namespace ?? '', this.uid);
+        this.#waiting.set(c.name, { reason: REASON_CRASH_LOOP, message: msg });
+        this.#event('Warning', 'BackOff', 'Back-off restarting failed container', c.name);
+        this.#kickAfter(wait);
+        return;
+      }
+    }
+    const imgKey = `image/${key}`;
+    const imgWait = this.#d.imageBackoff.remaining(imgKey);
+    if (imgWait > 0) {
+      this.#waiting.set(c.name, {
+        reason: REASON_IMAGE_PULL_BACKOFF,
+        message: `Back-off pulling image "${c.image}"`,
+      });
+      this.#event('Normal', 'BackOff', `Back-off pulling image "${c.image}"`, c.name);
+      this.#kickAfter(imgWait);
+      return;
+    }
+    const pulled = await ensureImage(this.#d.images, c, () =>
+      this.#event('Normal', 'Pulling', `Pulling image "${c.image}"`, c.name),
+    );
+    if (pulled.kind === 'failed') {
+      const now = this.#d.clock.now();
+      this.#d.imageBackoff.recordExit(imgKey, now, now);
+      this.#waiting.set(c.name, { reason: pulled.reason, message: pulled.message });
+      this.#event('Warning', 'Failed', pulled.message, c.name);
+      if (pulled.reason === REASON_ERR_IMAGE_PULL)
+        this.#event('Warning', 'Failed', `Error: ${pulled.reason}`, c.name);
+      this.#kickAfter(this.#d.imageBackoff.remaining(imgKey));
+      return;
+    }
+    this.#d.imageBackoff.forget(imgKey);
+    if (pulled.pulled) {
+      this.#event(
+        'Normal',
+        'Pulled',
+        `Successfully pulled image "${c.image}" in ${formatGoDuration(pulled.ms)}`,
+        c.name,
+      );
+    } else {
+      this.#event('Normal', 'Pulled', `Container image "${c.image}" already present on machine`, c.name);
+    }
+    let env: { name: string; value: string }[];
+    let mounts: BindMount[];
+    try {
+      env = buildEnv(c, ctx, src);
+      mounts = containerMounts(c, volumes);
+    } catch (err) {
+      if (!(err instanceof ContainerConfigError) && !(err instanceof VolumeError)) throw err;
+      this.#waiting.set(c.name, { reason: REASON_CREATE_CONTAINER_CONFIG_ERROR, message: err.message });
+      this.#event('Warning', 'Failed', `Error: ${err.message}`, c.name);
+      this.#kickAfter(10_000);
+      return;
+    }
+    const attempt = cur ? cur.attempt + 1 : 0;
+    const id = await this.#d.runtime.createContainer({
+      sandboxId,
+      name: c.name,
+      attempt,
+      image: pulled.image,
+      ...(c.command ? { command: c.command } : {}),
+      ...(c.args ? { args: c.args } : {}),
+      env,
+      mounts,
+      ...(c.workingDir ? { workingDir: c.workingDir } : {}),
+      labels: { [LABEL_CONTAINER_NAME]: c.name, 'io.kubernetes.pod.uid': this.uid },
+    });
+    this.#event('Normal', 'Created', `Created container ${c.name}`, c.name);
+    await this.#d.runtime.startContainer(id);
+    this.#event('Normal', 'Started', `Started container ${c.name}`, c.name);
+    this.#waiting.delete(c.name);
+    // Keep only the newest exited attempt: it is lastState; older ones are garbage.
+    if (cur) {
+      const older = (await this.#d.runtime.listContainers({ sandboxId })).filter(
+        (x) => x.labels[LABEL_CONTAINER_NAME] === c.name && x.attempt < cur.attempt,
+      );
+      for (const o of older) await this.#d.runtime.removeContainer(o.id);
+    }
+  }
+
+  async #writeStatus(sandboxId: string, podIPs: string[]): Promise<void> {
+    const all = await this.#d.runtime.listContainers({ sandboxId });
+    const observe = (c: Container, isInit: boolean): ObservedContainer => {
+      const mine = all
+        .filter((x) => x.labels[LABEL_CONTAINER_NAME] === c.name)
+        .sort((a, b) => b.attempt - a.attempt);
+      const [current, previous] = mine;
+      const running = current?.state === 'running';
+      return {
+        name: c.name,
+        image: c.image ?? '',
+        ...(current ? { current } : {}),
+        ...(previous ? { previous } : {}),
+        restartCount: current?.attempt ?? 0,
+        ...(this.#waiting.has(c.name) ? { waiting: this.#waiting.get(c.name) } : {}),
+        ready: running && !isInit && (this.#probes.get(current.id)?.ready ?? !c.readinessProbe),
+        started: running && (this.#probes.get(current.id)?.started ?? !c.startupProbe),
+      };
+    };
+    const pod = this.#pod;
+    const status = computePodStatus({
+      pod,
+      init: (pod.spec?.initContainers ?? []).map((c) => observe(c, true)),
+      containers: (pod.spec?.containers ?? []).map((c) => observe(c, false)),
+      podIPs,
+      hostIPs: [this.#d.hostIP],
+      sandboxReady: true,
+      now: new Date(this.#d.clock.now()),
+    });
+    const text = JSON.stringify({
+      ...status,
+      conditions: status.conditions?.map((c) => ({ ...c, lastTransitionTime: '' })),
+    });
+    if (text === this.#lastStatus) return;
+    const pods = this.#d.client.resource<KObject>(PODS, pod.metadata?.namespace);
+    let base = pod as KObject;
+    for (let i = 0; i < 3; i++) {
+      try {
+        const written = await pods.updateStatus({ ...base, status });
+        this.#lastStatus = text;
+        this.#pod = { ...this.#pod, status: written.status };
+        return;
+      } catch (err) {
+        if (isNotFound(err)) return;
+        if (!isConflict(err)) throw err;
+        base = await pods.get(pod.metadata?.name ?? '');
+      }
+    }
+  }
+
+  /** Graceful stop of every container, then sandbox and network removal, then the pod object. */
+  async #terminate(): Promise<void> {
+    const pod = this.#pod;
+    for (const p of this.#probes.values()) p.stop();
+    this.#probes.clear();
+    const sb = await this.#sandbox();
+    if (sb) {
+      const grace =
+        pod.metadata?.deletionGracePeriodSeconds ??
+        pod.spec?.terminationGracePeriodSeconds ??
+        DEFAULT_GRACE_SECONDS;
+      const running = (await this.#d.runtime.listContainers({ sandboxId: sb.id })).filter(
+        (c) => c.state === 'running' || c.state === 'created',
+      );
+      await Promise.all(
+        running.map(async (c) => {
+          const name = c.labels[LABEL_CONTAINER_NAME] ?? c.name;
+          this.#event('Normal', 'Killing', `Stopping container ${name}`, name);
+          await this.#d.runtime.stopContainer(c.id, grace);
+        }),
+      );
+      await this.#d.runtime.removeSandbox(sb.id);
+      await this.#d.network?.tearDown(sb.id);
+    }
+    await tearDownVolumes(this.#d.podsDir, this.uid);
+    this.#d.crashBackoff.forgetPrefix(`${this.uid}/`);
+    this.#d.imageBackoff.forgetPrefix(`image/${this.uid}/`);
+    if (!this.#gone) {
+      const pods = this.#d.client.resource<KObject>(PODS, pod.metadata?.namespace);
+      try {
+        await pods.delete(pod.metadata?.name ?? '', {
+          gracePeriodSeconds: 0,
+          preconditions: { uid: this.uid },
+        });
+      } catch (err) {
+        if (!isNotFound(err) && !isConflict(err)) throw err;
+      }
+    }
+    this.stop();
+  }
+}

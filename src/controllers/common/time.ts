@@ -1,0 +1,10 @@
+// Kubernetes timestamps (RFC 3339, whole seconds, UTC) to and from clock milliseconds.
+
+export const toTimestamp = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
+/** Milliseconds since the epoch, or undefined for an absent or unreadable timestamp. */
+export function fromTimestamp(ts: unknown): number | undefined {
+  if (typeof ts !== 'string' || !ts) return undefined;
+  const ms = Date.parse(ts);
+  return Number.isNaN(ms) ? undefined : ms;
+}
