@@ -2,6 +2,7 @@
 // `skiff up` pays for nothing it does not run.
 import { Command } from 'commander';
 import { addComposeCommands } from './compose.ts';
+import { addSloCommand } from './slo.ts';
 import { addServerCommands } from './up.ts';
 
 const program = new Command('skiff')
@@ -11,5 +12,6 @@ const program = new Command('skiff')
 
 addServerCommands(program);
 addComposeCommands(program);
+addSloCommand(program);
 
 await program.parseAsync(process.argv);
