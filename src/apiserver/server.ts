@@ -13,12 +13,14 @@ import { ApiError, badRequest, methodNotAllowed, notFoundPath, unauthorized } fr
 import type { KindDef } from '../api/kinds/types.ts';
 import type { KObject } from '../api/object.ts';
 import type { StorageBackend } from '../storage/types.ts';
+import { apiRows, podStartupRow } from '../util/slo.ts';
 import { securityAdmission } from './admission/index.ts';
 import type { ResourceQuotaAdmission } from './admission/resource-quota.ts';
 import { ServiceAllocator } from './admission/service-allocation.ts';
 import type { AuditLog } from './audit/audit-log.ts';
 import { auditRequest } from './audit/http-audit.ts';
 import type { TokenTable } from './authn/bearer-token.ts';
+import { hasImpersonation, impersonate } from './authn/impersonation.ts';
 import { createAuthenticator } from './authn/index.ts';
 import { ServiceAccountTokens } from './authn/service-account-token.ts';
 import { ClusterRoleAggregator } from './authz/aggregation.ts';
@@ -363,6 +365,13 @@ export class ApiServer {
         dryRun: false,
         warnings: [],
       };
+      // --- impersonation: kubectl --as; each requested attribute authorized for the caller ---
+      if (user && hasImpersonation(req.headers)) {
+        ctx.impersonator = ctx.user;
+        ctx.user = this.authz
+          ? impersonate(req.headers, ctx.user, (a) => this.authz!.authorize(a))
+          : impersonate(req.headers, ctx.user, () => ({ decision: 'allow', reason: '' }));
+      }
       // --- security: audit every request (even refused ones), then authorize ---
       if (this.#o.audit)
         auditRequest(this.#o.audit, info, req, res, ctx, auditId, req.url ?? '/', this.#o.protobuf);
@@ -434,6 +443,14 @@ export class ApiServer {
       case '/metrics':
         sendRaw(res, 200, await this.metrics.registry.metrics(), this.metrics.registry.contentType);
         return;
+      case '/slo': {
+        // The SLIs `skiff slo` prints, from this server's own histogram and its pod cache.
+        const pods = await this.store('', 'v1', 'pods')?.cache();
+        const items = pods ? [...pods.items.values()].map((e) => e.obj) : [];
+        const rows = [...apiRows(await this.metrics.registry.metrics()), podStartupRow(items)];
+        sendJson(res, 200, { kind: 'SLIReport', generatedAt: new Date().toISOString(), rows });
+        return;
+      }
       case '/api': {
         const neg = negotiateDiscovery(parseAccept(req.headers.accept));
         if (neg.format === 'legacy') {

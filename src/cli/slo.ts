@@ -20,7 +20,7 @@ export async function runSlo(
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
 ): Promise<number> {
-  const { apiRows, formatSli, podStartupRow } = await import('./slo-report.ts');
+  const { apiRows, formatSli, podStartupRow } = await import('../util/slo.ts');
   const { clientFromKubeconfig, PODS } = await import('../client/index.ts');
   try {
     const c = await clientFromKubeconfig(flags.kubeconfig ?? defaultKubeconfig(), { userAgent: 'skiff-slo' });

@@ -42,6 +42,27 @@ test('skiff slo reports the SLIs of a running cluster', async () => {
   assert.ok(row('read: LIST cluster-wide').samples >= 1);
   const table = sink();
   assert.equal(await runSlo({ kubeconfig: s.kubeconfig }, table.stream, err.stream), 0);
-  assert.match(table.text(), /^SLI\s+P50\s+P99\s+SLO \(P99\)\s+SAMPLES\s+STATUS\n/);
+  assert.match(table.text(), /^SLI\s+P50\s+P90\s+P99\s+SLO \(P99\)\s+SAMPLES\s+STATUS\n/);
   assert.match(table.text(), /mutating API calls .* met\n/);
+});
+
+test('the server serves the same report at /slo, for system:monitoring and admins only', async () => {
+  const r = await s.kubectl(['get', '--raw', '/slo']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { kind: string; rows: { sli: string; samples: number }[] };
+  assert.equal(report.kind, 'SLIReport');
+  assert.ok(report.rows.find((x) => x.sli === 'mutating API calls')!.samples >= 5);
+  const denied = await s.kubectl(['get', '--raw', '/slo', '--as', 'someone']);
+  assert.notEqual(denied.code, 0);
+  assert.match(denied.stderr, /forbidden/i);
+  const monitor = await s.kubectl([
+    'get',
+    '--raw',
+    '/slo',
+    '--as',
+    'prom',
+    '--as-group',
+    'system:monitoring',
+  ]);
+  assert.equal(monitor.code, 0, monitor.stderr);
 });

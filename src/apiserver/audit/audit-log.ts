@@ -34,6 +34,7 @@ export interface AuditRecord {
   requestURI: string;
   verb: string;
   user: { username: string; uid?: string; groups: string[]; extra?: Record<string, string[]> };
+  impersonatedUser?: { username: string; uid?: string; groups: string[]; extra?: Record<string, string[]> };
   sourceIPs: string[];
   userAgent?: string;
   objectRef?: ObjectRef;
@@ -74,6 +75,7 @@ export class AuditLog {
       requestURI: r.requestURI,
       verb: r.verb,
       user: r.user,
+      ...(r.impersonatedUser ? { impersonatedUser: r.impersonatedUser } : {}),
       sourceIPs: r.sourceIPs,
       ...(r.userAgent ? { userAgent: r.userAgent } : {}),
       ...(r.objectRef ? { objectRef: r.objectRef } : {}),

@@ -26,8 +26,10 @@ export function auditRequest(
   protobuf?: ProtobufDecoder,
 ): void {
   const received = nowMs();
+  // The policy and the event's `user` are the authenticated caller; an impersonated identity is
+  // recorded beside it as `impersonatedUser`, as upstream's audit filter (outside impersonation).
   const decision = log.decide({
-    user: ctx.user,
+    user: ctx.impersonator ?? ctx.user,
     verb: info.verb,
     resourceRequest: info.isResourceRequest,
     apiGroup: info.group,
@@ -71,7 +73,8 @@ export function auditRequest(
       decision,
       requestURI,
       verb: info.verb,
-      user: ctx.user,
+      user: ctx.impersonator ?? ctx.user,
+      ...(ctx.impersonator ? { impersonatedUser: ctx.user } : {}),
       sourceIPs: sourceIps(req),
       userAgent: req.headers['user-agent'],
       objectRef: info.isResourceRequest ? objectRef(info) : undefined,

@@ -255,6 +255,23 @@ export function defaultClusterRoles(): KObject[] {
     clusterRole('system:public-info-viewer', [
       urls(['get'], ['/healthz', '/livez', '/readyz', '/version', '/version/']),
     ]),
+    // Upstream's monitoring role, plus skiff's `/slo` SLI report.
+    clusterRole('system:monitoring', [
+      urls(
+        ['get'],
+        [
+          '/healthz',
+          '/healthz/*',
+          '/livez',
+          '/livez/*',
+          '/metrics',
+          '/metrics/slis',
+          '/readyz',
+          '/readyz/*',
+          '/slo',
+        ],
+      ),
+    ]),
     clusterRole('system:basic-user', [
       rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
       rule(['create'], ['authentication.k8s.io'], ['selfsubjectreviews']),
@@ -305,6 +322,7 @@ export function defaultClusterRoleBindings(): KObject[] {
       { kind: 'Group', name: AUTHENTICATED_GROUP },
       { kind: 'Group', name: UNAUTHENTICATED_GROUP },
     ]),
+    clusterBinding('system:monitoring', [{ kind: 'Group', name: 'system:monitoring' }]),
     // Nodes are authorized by the Node authorizer; upstream keeps this binding without subjects.
     clusterBinding('system:node', []),
     clusterBinding('system:node-proxier', [{ kind: 'User', name: PROXY_USER }]),

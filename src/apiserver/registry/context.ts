@@ -9,6 +9,8 @@ export interface UserInfo {
 
 export interface RequestContext {
   user: UserInfo;
+  /** With impersonation: the authenticated caller (`user` is who it acts as). */
+  impersonator?: UserInfo;
   /** dryRun=All: run every step but the storage write. */
   dryRun: boolean;
   fieldManager?: string;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiRows, formatSli, histogramQuantile, parseHistogram, podStartupRow } from './slo-report.ts';
+import { apiRows, formatSli, histogramQuantile, parseHistogram, podStartupRow } from './slo.ts';
 
 const METRICS = `# HELP apiserver_request_duration_seconds x
 # TYPE apiserver_request_duration_seconds histogram
@@ -59,8 +59,8 @@ test('rows per SLO class, with met / MISSED / no data', () => {
   assert.equal(startup.samples, 4, 'restarted pods are not startup samples');
   assert.equal(startup.p99, 9);
   const table = formatSli([...rows, startup]);
-  assert.match(table, /^SLI\s+P50\s+P99\s+SLO \(P99\)\s+SAMPLES\s+STATUS\n/);
-  assert.match(table, /mutating API calls\s+5\.0 ms\s+902\.5 ms\s+≤ 1 s\s+100\s+met/);
-  assert.match(table, /read: single object \(GET\)\s+-\s+-\s+≤ 1 s\s+0\s+no data/);
-  assert.match(table, /pod startup \(created → running\)\s+1\.00 s\s+9\.00 s\s+≤ 5 s\s+4\s+MISSED/);
+  assert.match(table, /^SLI\s+P50\s+P90\s+P99\s+SLO \(P99\)\s+SAMPLES\s+STATUS\n/);
+  assert.match(table, /mutating API calls\s+5\.0 ms\s+25\.0 ms\s+902\.5 ms\s+≤ 1 s\s+100\s+met/);
+  assert.match(table, /read: single object \(GET\)\s+-\s+-\s+-\s+≤ 1 s\s+0\s+no data/);
+  assert.match(table, /pod startup \(created → running\)\s+1\.00 s\s+9\.00 s\s+9\.00 s\s+≤ 5 s\s+4\s+MISSED/);
 });

@@ -1,4 +1,4 @@
-// The SLI table `skiff slo` prints: upstream's scalability SLOs evaluated on a running cluster.
+// The SLI table `skiff slo` prints (and the apiserver's `/slo` serves): upstream's scalability SLOs evaluated on a running cluster.
 // API latency comes from the apiserver's own apiserver_request_duration_seconds histogram (since
 // its start), with p99 interpolated inside a bucket as PromQL's histogram_quantile does; pod
 // startup from the pods' timestamps (creation → last container started, second resolution).
@@ -71,6 +71,7 @@ export function quantile(sorted: readonly number[], q: number): number | undefin
 export interface SliRow {
   sli: string;
   p50?: number;
+  p90?: number;
   p99?: number;
   /** Seconds. */
   slo: number;
@@ -97,6 +98,7 @@ export function apiRows(metricsText: string): SliRow[] {
       slo,
       samples: buckets.at(-1)?.count ?? 0,
       p50: histogramQuantile(0.5, buckets),
+      p90: histogramQuantile(0.9, buckets),
       p99: histogramQuantile(0.99, buckets),
     };
   });
@@ -125,6 +127,7 @@ export function podStartupRow(objects: readonly object[]): SliRow {
     slo: POD_STARTUP_SLO_S,
     samples: samples.length,
     p50: quantile(samples, 0.5),
+    p90: quantile(samples, 0.9),
     p99: quantile(samples, 0.99),
   };
 }
@@ -133,10 +136,11 @@ const fmt = (s: number | undefined) =>
   s === undefined ? '-' : s < 1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(2)} s`;
 
 export function formatSli(rows: readonly SliRow[]): string {
-  const head = ['SLI', 'P50', 'P99', 'SLO (P99)', 'SAMPLES', 'STATUS'];
+  const head = ['SLI', 'P50', 'P90', 'P99', 'SLO (P99)', 'SAMPLES', 'STATUS'];
   const body = rows.map((r) => [
     r.sli,
     fmt(r.p50),
+    fmt(r.p90),
     fmt(r.p99),
     `≤ ${r.slo} s`,
     String(r.samples),
