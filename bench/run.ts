@@ -1,15 +1,19 @@
 // Runs benchmarks by name and records their results.
 //   node bench/run.ts storage            (npm run bench -- storage)
+//   node bench/run.ts all                (every suite, then bench/results/summary.md)
 // Each name is a module bench/<name>.ts exporting `run(log)` (see types.ts); adding a benchmark
 // (api, pods, …) is adding such a module. Prints a table per benchmark and writes
 // bench/results/<name>.json.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeSummary } from './summary.ts';
 import type { BenchModule, BenchResult, Metric } from './types.ts';
 
 const BENCH_DIR = import.meta.dirname;
 const RESULTS_DIR = join(BENCH_DIR, 'results');
 const NAME = /^[a-z][a-z0-9-]*$/;
+/** `all`, in dependency order of what they exercise. */
+const SUITES = ['storage', 'api', 'scheduler', 'pods', 'network', 'scale'];
 
 function meets(m: Metric): boolean | undefined {
   if (!m.target) return undefined;
@@ -33,7 +37,8 @@ function table(result: BenchResult): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-async function main(names: string[]): Promise<number> {
+async function main(args: string[]): Promise<number> {
+  const names = args.includes('all') ? SUITES.filter((s) => existsSync(join(BENCH_DIR, `${s}.ts`))) : args;
   if (names.length === 0) {
     process.stderr.write('usage: node bench/run.ts <name…>   e.g. node bench/run.ts storage\n');
     return 2;
@@ -51,8 +56,9 @@ async function main(names: string[]): Promise<number> {
     const started = performance.now();
     const result = await mod.run(log);
     mkdirSync(RESULTS_DIR, { recursive: true });
-    const metrics: Record<string, { value: number; unit: string }> = {};
-    for (const [k, m] of Object.entries(result.metrics)) metrics[k] = { value: m.value, unit: m.unit };
+    const metrics: Record<string, Metric> = {};
+    for (const [k, m] of Object.entries(result.metrics))
+      metrics[k] = { value: m.value, unit: m.unit, ...(m.target ? { target: m.target } : {}) };
     writeFileSync(
       join(RESULTS_DIR, `${result.name}.json`),
       `${JSON.stringify({ name: result.name, metrics }, null, 2)}\n`,
@@ -61,6 +67,7 @@ async function main(names: string[]): Promise<number> {
       `\n${result.name} (${((performance.now() - started) / 1000).toFixed(1)} s)\n${table(result)}\n`,
     );
   }
+  if (existsSync(RESULTS_DIR)) process.stdout.write(`\n${writeSummary(RESULTS_DIR)}`);
   return failed > 0 ? 1 : 0;
 }
 

@@ -1,6 +1,7 @@
 // The `skiff` command. Each subcommand lives in its own file and is loaded only when used, so
 // `skiff up` pays for nothing it does not run.
 import { Command } from 'commander';
+import { addBenchCommand } from './bench.ts';
 import { addComposeCommands } from './compose.ts';
 import { addSloCommand } from './slo.ts';
 import { addServerCommands } from './up.ts';
@@ -13,5 +14,6 @@ const program = new Command('skiff')
 addServerCommands(program);
 addComposeCommands(program);
 addSloCommand(program);
+addBenchCommand(program);
 
 await program.parseAsync(process.argv);
