@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { addBenchCommand } from './bench.ts';
 import { addComposeCommands } from './compose.ts';
+import { addSimCommand } from './sim.ts';
 import { addSloCommand } from './slo.ts';
 import { addServerCommands } from './up.ts';
 
@@ -15,5 +16,6 @@ addServerCommands(program);
 addComposeCommands(program);
 addSloCommand(program);
 addBenchCommand(program);
+addSimCommand(program);
 
 await program.parseAsync(process.argv);
