@@ -1,18 +1,15 @@
 // API server benchmark: start-up to /readyz, idle memory, write latency at a fixed rate, a large
 // LIST, and watch fan-out latency. It runs the bundled CLI as users do (`skiff up` on a temp data
 // dir, agent disabled) and talks HTTPS with the admin credentials from the kubeconfig.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { rssMb, type Server, startServer } from './server.ts';
 import { inFlight, quantile, round } from './stats.ts';
 import type { BenchResult, Metric } from './types.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-/** The launcher users run (`./skiff up`): it adds the project's V8 flags. */
-const LAUNCHER = join(ROOT, 'skiff');
 /** Start-ups measured (the first on an empty data dir also issues the PKI). */
 const START_RUNS = 5;
 /** Writes at a fixed rate: 100/s for 10 s. */
@@ -23,70 +20,6 @@ const LIST_RUNS = 5;
 const WATCHERS = 1000;
 const WATCH_EVENTS = 20;
 const IDLE_SETTLE_MS = 3000;
-
-interface Server {
-  proc: ChildProcess;
-  port: number;
-  dataDir: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(dataDir: string): Promise<{ server: Server; readyMs: number }> {
-  const t0 = performance.now();
-  const proc = spawn(
-    LAUNCHER,
-    ['up', '--disable', 'agent', '--data-dir', dataDir, '--https-port', '0', '--log-level', 'warn'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
-  const port = await new Promise<number>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`no start in 20 s:\n${out}`)), 20_000);
-    proc.stdout!.on('data', () => {
-      const m = /https:\/\/[\d.]+:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        res(Number(m[1]));
-      }
-    });
-    proc.once('exit', (c) => rej(new Error(`exited ${c}:\n${out}`)));
-  });
-  // The line is printed once /readyz answers 200; confirm it over the wire.
-  for (;;) {
-    const r = await rawGet(port, '/readyz').catch(() => 0);
-    if (r === 200) break;
-    await new Promise((r2) => setTimeout(r2, 5));
-  }
-  const readyMs = performance.now() - t0;
-  const server: Server = {
-    proc,
-    port,
-    dataDir,
-    stop: async () => {
-      if (proc.exitCode !== null) return;
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
-  return { server, readyMs };
-}
-
-function rawGet(port: number, path: string): Promise<number> {
-  return new Promise((res, rej) => {
-    const req = request({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (r) => {
-      r.resume();
-      r.on('end', () => res(r.statusCode ?? 0));
-    });
-    req.on('error', rej);
-    req.end();
-  });
-}
 
 class Client {
   readonly agent: Agent;
@@ -130,11 +63,6 @@ class Client {
     if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.body.slice(0, 300)}`);
     return JSON.parse(r.body);
   }
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
 const pod = (name: string) => ({

@@ -13,7 +13,15 @@ export interface Filler {
 
 export async function fillerDeployments(
   client: RestClient,
-  o: { namespace: string; pods: number; size: number; image?: string; nodeSelector: Record<string, string> },
+  o: {
+    namespace: string;
+    pods: number;
+    size: number;
+    nodeSelector: Record<string, string>;
+    image?: string;
+    /** Deployment names are `<prefix>-<i>` (default `sim`). */
+    prefix?: string;
+  },
 ): Promise<Filler> {
   const namespaces = client.resource(NAMESPACES);
   await namespaces.create({ metadata: { name: o.namespace } }).catch((err: unknown) => {
@@ -25,11 +33,12 @@ export async function fillerDeployments(
   let made = 0;
   for (let left = o.pods, i = 0; left > 0; left -= o.size, i++) {
     const replicas = Math.min(o.size, left);
-    const labels = { app: `sim-${i}` };
+    const name = `${o.prefix ?? 'sim'}-${i}`;
+    const labels = { app: name };
     await deployments.create({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: `sim-${i}` },
+      metadata: { name },
       spec: {
         replicas,
         selector: { matchLabels: labels },
