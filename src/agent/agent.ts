@@ -34,6 +34,8 @@ export interface AgentOptions {
   exitPollMs?: number;
   /** Address reported as InternalIP and hostIP (default: first non-loopback IPv4). */
   internalIP?: string;
+  /** Max processes per container (kubelet's --pod-max-pids); default unlimited, as upstream. */
+  pidsLimit?: number;
 }
 
 export interface Agent {
@@ -98,6 +100,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     log,
     podsDir: path.join(o.dataDir, 'pods'),
     ...(o.sandboxIdPrefix ? { sandboxIdPrefix: o.sandboxIdPrefix } : {}),
+    ...(o.pidsLimit ? { pidsLimit: o.pidsLimit } : {}),
   });
   await manager.start();
   return {

@@ -4,7 +4,8 @@
 //
 //   sandbox (+ pod network) → images → init containers in order → containers
 //   exited container → restartPolicy → CrashLoopBackOff wait or a new attempt
-//   deletionTimestamp → stop containers (grace) → remove sandbox + network → delete pod (grace 0)
+//   started container → postStart hook (failure kills it; restartPolicy decides)
+//   deletionTimestamp → stop containers (preStop hook, then the rest of the grace) → remove sandbox + network → delete pod (grace 0)
 import type { Container, Pod } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../api/object.ts';
 import { type EventRecorder, isConflict, isNotFound, PODS, type RestClient } from '../client/index.ts';
@@ -18,8 +19,16 @@ import {
   ContainerConfigError,
   REASON_CREATE_CONTAINER_CONFIG_ERROR,
 } from './container-env.ts';
+import { containerResources } from './container-resources.ts';
 import { backoffKey, backoffMessage, type CrashBackoff, formatGoDuration } from './crash-backoff.ts';
 import { ensureImage, REASON_ERR_IMAGE_PULL, REASON_IMAGE_PULL_BACKOFF } from './image-pull.ts';
+import {
+  graceAfterHook,
+  POST_START_TIMEOUT_MS,
+  REASON_FAILED_POST_START,
+  REASON_FAILED_PRE_STOP,
+  runLifecycleHandler,
+} from './lifecycle-hooks.ts';
 import { computePodStatus, type ObservedContainer } from './pod-status.ts';
 import { ContainerProbes, unhealthyMessage } from './probes/container-probes.ts';
 import { runProbe } from './probes/probe-handlers.ts';
@@ -60,6 +69,8 @@ export interface WorkerDeps {
   sandboxIdPrefix?: string;
   /** Where pod volumes live: <podsDir>/<uid>/volumes/<name>. */
   podsDir: string;
+  /** Max processes per container (kubelet's --pod-max-pids); absent or ≤ 0 = unlimited. */
+  pidsLimit?: number;
 }
 
 /** What the worker acts on: spec and deletion, not status. */
@@ -67,6 +78,10 @@ const desiredOf = (p: Pod): string =>
   JSON.stringify([p.spec, p.metadata?.deletionTimestamp, p.metadata?.deletionGracePeriodSeconds]);
 
 type Waiting = { reason: string; message?: string };
+
+/** Probe and hook ports may name a container port ("http" → 8080). */
+const namedPorts = (c: Container): Record<string, number> =>
+  Object.fromEntries((c.ports ?? []).filter((p) => p.name).map((p) => [p.name, p.containerPort]));
 
 export class PodWorker {
   readonly uid: string;
@@ -277,9 +292,7 @@ export class PodWorker {
       const name = rc.labels[LABEL_CONTAINER_NAME] ?? rc.name;
       const spec = this.#pod.spec?.containers.find((c) => c.name === name);
       if (!spec || !(spec.readinessProbe || spec.livenessProbe || spec.startupProbe)) continue;
-      const ports = Object.fromEntries(
-        (spec.ports ?? []).filter((p) => p.name).map((p) => [p.name, p.containerPort]),
-      );
+      const ports = namedPorts(spec);
       const target = { runtime: this.#d.runtime, containerId: id, podIP, ports };
       this.#probes.set(
         id,
@@ -311,8 +324,7 @@ export class PodWorker {
               spec.livenessProbe?.terminationGracePeriodSeconds ??
               this.#pod.spec?.terminationGracePeriodSeconds ??
               DEFAULT_GRACE_SECONDS;
-            this.#d.runtime
-              .stopContainer(id, grace)
+            this.#killContainer(id, spec, podIP, grace)
               .catch((err: unknown) => this.#d.log.warn('probe kill failed', { id, err: String(err) }))
               .finally(() => this.kick());
           },
@@ -409,12 +421,14 @@ export class PodWorker {
       env,
       mounts,
       ...(c.workingDir ? { workingDir: c.workingDir } : {}),
+      resources: containerResources(c, this.#d.pidsLimit),
       labels: { [LABEL_CONTAINER_NAME]: c.name, 'io.kubernetes.pod.uid': this.uid },
     });
     this.#event('Normal', 'Created', `Created container ${c.name}`, c.name);
     await this.#d.runtime.startContainer(id);
     this.#event('Normal', 'Started', `Started container ${c.name}`, c.name);
     this.#waiting.delete(c.name);
+    if (c.lifecycle?.postStart) await this.#postStart(id, c, ctx.podIPs[0] ?? '');
     // Keep only the newest exited attempt: it is lastState; older ones are garbage.
     if (cur) {
       const older = (await this.#d.runtime.listContainers({ sandboxId })).filter(
@@ -474,6 +488,37 @@ export class PodWorker {
     }
   }
 
+  /** Runs postStart; like the kubelet, a failed hook kills the container (restartPolicy decides). */
+  async #postStart(id: string, c: Container, podIP: string): Promise<void> {
+    const hook = c.lifecycle?.postStart;
+    if (!hook) return;
+    const target = { runtime: this.#d.runtime, containerId: id, podIP, ports: namedPorts(c) };
+    const failed = await runLifecycleHandler(hook, target, POST_START_TIMEOUT_MS).catch((err: unknown) =>
+      String(err),
+    );
+    if (!failed) return;
+    this.#event('Warning', REASON_FAILED_POST_START, failed, c.name);
+    const grace = this.#pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+    await this.#killContainer(id, c, podIP, grace);
+  }
+
+  /** The kubelet's killContainer: the preStop hook (bounded by the grace period), then stop. */
+  async #killContainer(id: string, spec: Container | undefined, podIP: string, grace: number) {
+    const hook = spec?.lifecycle?.preStop;
+    let left = grace;
+    if (hook && grace > 0) {
+      const t0 = Date.now();
+      const ports = namedPorts(spec);
+      const target = { runtime: this.#d.runtime, containerId: id, podIP, ports };
+      const failed = await runLifecycleHandler(hook, target, grace * 1000).catch((err: unknown) =>
+        String(err),
+      );
+      if (failed) this.#event('Warning', REASON_FAILED_PRE_STOP, failed, spec.name);
+      left = graceAfterHook(grace, Date.now() - t0);
+    }
+    await this.#d.runtime.stopContainer(id, left);
+  }
+
   /** Graceful stop of every container, then sandbox and network removal, then the pod object. */
   async #terminate(): Promise<void> {
     const pod = this.#pod;
@@ -488,11 +533,15 @@ export class PodWorker {
       const running = (await this.#d.runtime.listContainers({ sandboxId: sb.id })).filter(
         (c) => c.state === 'running' || c.state === 'created',
       );
+      const podIP = (await this.#d.network?.get(sb.id))?.ip ?? '';
       await Promise.all(
         running.map(async (c) => {
           const name = c.labels[LABEL_CONTAINER_NAME] ?? c.name;
+          const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find(
+            (x) => x.name === name,
+          );
           this.#event('Normal', 'Killing', `Stopping container ${name}`, name);
-          await this.#d.runtime.stopContainer(c.id, grace);
+          await this.#killContainer(c.id, spec, podIP, grace);
         }),
       );
       await this.#d.runtime.removeSandbox(sb.id);

@@ -133,6 +133,25 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
     disable: cfg.disable,
     log,
   });
+  // --- node agent ---
+  // `skiff up` runs the node agent in this process (`skiff server` disables it). It goes down
+  // before the control plane and the API server, which it needs to the end; containers keep running.
+  const { DISABLE_AGENT, startNodeAgent } = await import('./node.ts');
+  if (!cfg.disable.has(DISABLE_AGENT)) {
+    const nodeAgent = startNodeAgent({
+      dataDir: cfg.dataDir,
+      tlsDir,
+      ca: { certPem: pki.caCertPem, keyPem: pki.caKeyPem },
+      server: `https://${host.includes(':') ? `[${host}]` : host}:${addr.port}`,
+      log,
+    });
+    const stopControlPlane = controlPlane.stop.bind(controlPlane);
+    controlPlane.stop = async () => {
+      await nodeAgent.stop();
+      await stopControlPlane();
+    };
+  }
+  // --- end node agent ---
   let stopped: Promise<void> | undefined;
   return {
     port: addr.port,

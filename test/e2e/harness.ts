@@ -38,13 +38,37 @@ export function kubectlBinary(minor?: number): string {
   return minor === undefined ? dispatcher : join(dirname(dispatcher), `kubectl.1.${minor}`);
 }
 
-export async function startSkiff(opts: { args?: string[]; dataDir?: string } = {}): Promise<Skiff> {
+/** The CLI as TypeScript sources (Node 24 strips types): for tests of code not yet bundled. */
+const CLI_SOURCE = join(ROOT, 'src/cli/main.ts');
+
+export interface StartOptions {
+  args?: string[];
+  dataDir?: string;
+  /** `server` (default: no node agent) or `up` (the whole cluster, node agent included). */
+  command?: 'server' | 'up';
+  /** Run src/cli/main.ts instead of the bundle in dist/. */
+  fromSource?: boolean;
+  /** Extra environment for the server process. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startSkiff(opts: StartOptions = {}): Promise<Skiff> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
   const home = mkdtempSync(join(tmpdir(), 'skiff-e2e-home-'));
   const child: ChildProcess = spawn(
     NODE,
-    [CLI, 'server', '--data-dir', dataDir, '--https-port', '0', '--log-level', 'warn', ...(opts.args ?? [])],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      opts.fromSource ? CLI_SOURCE : CLI,
+      opts.command ?? 'server',
+      '--data-dir',
+      dataDir,
+      '--https-port',
+      '0',
+      '--log-level',
+      'warn',
+      ...(opts.args ?? []),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) },
   );
   let out = '';
   let err = '';

@@ -1,0 +1,216 @@
+// `skiff up`: the all-in-one process runs the node agent as system:node:<hostname>, the Node turns
+// Ready, and a pod run with kubectl (test-registry image) reaches Running on it and is deleted.
+// Host objects are scoped (SKIFF_AGENT_SCOPE) so the leak check sees only this run's.
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { get } from 'node:http';
+import { hostname } from 'node:os';
+import { after, before, describe, it } from 'node:test';
+import { removeNetworkHostState } from '../../src/agent/cni/network-cleanup.ts';
+import { removeRuntimeHostState } from '../../src/agent/runtime/host-cleanup.ts';
+import { ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node.ts';
+import { busyboxImage, WEB_PAGE } from '../support/images.ts';
+import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
+import { findLeaks, newRuntimeScope } from '../support/runtime-leaks.ts';
+import { type Skiff, startSkiff } from './harness.ts';
+
+const scope = newRuntimeScope();
+/** Not the first node's 10.42.0.0/24, so a real cluster on this machine is not disturbed. */
+const POD_CIDR = '10.42.252.0/24';
+const NODE = hostname().toLowerCase();
+const POLL_MS = 250;
+const WAIT_MS = 60_000;
+let skiff: Skiff;
+let registry: TestRegistry;
+let image: string;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function httpGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { timeout: 2000 }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => {
+        body += c;
+      });
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`)),
+      );
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/** Runs kubectl until `ok(stdout)` holds; returns that stdout. */
+async function kubectlUntil(args: string[], ok: (out: string) => boolean, what: string): Promise<string> {
+  const end = Date.now() + WAIT_MS;
+  let last = '';
+  while (Date.now() < end) {
+    const r = await skiff.kubectl(args);
+    last = `${r.stdout}${r.stderr}`;
+    if (r.code === 0 && ok(r.stdout)) return r.stdout;
+    await sleep(POLL_MS);
+  }
+  throw new Error(`timed out waiting for ${what}; last output:\n${last}\n${skiff.logs().slice(-3000)}`);
+}
+
+/** `skiff up` on the scope's data dir (kept across restarts), with scoped host objects. */
+const startUp = () =>
+  startSkiff({
+    command: 'up',
+    fromSource: true,
+    dataDir: scope.stateDir,
+    env: { [ENV_HOST_SCOPE]: scope.tag, [ENV_POD_CIDR]: POD_CIDR },
+  });
+
+before(async () => {
+  if (process.getuid?.() !== 0) throw new Error('skiff up e2e needs root (runc, mounts, cgroups, netns)');
+  registry = await startRegistry();
+  await pushImage(registry.url, 'skiff/busybox', '1', await busyboxImage({ cmd: ['sh'] }));
+  image = `${registry.host}/skiff/busybox:1`;
+  skiff = await startUp();
+  // Pods mount kube-root-ca.crt (service-account volume); seed it unless the publisher already did.
+  const ca = await skiff.kubectl([
+    'config',
+    'view',
+    '--raw',
+    '-o',
+    'jsonpath={.clusters[0].cluster.certificate-authority-data}',
+  ]);
+  const created = await skiff.kubectl([
+    'create',
+    'configmap',
+    'kube-root-ca.crt',
+    `--from-literal=ca.crt=${Buffer.from(ca.stdout, 'base64').toString()}`,
+  ]);
+  assert.ok(created.code === 0 || /AlreadyExists/.test(created.stderr), created.stderr);
+});
+
+async function attempt(errors: string[], what: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    errors.push(`${what}: ${String(err)}`);
+  }
+}
+
+after(async () => {
+  const errors: string[] = [];
+  // SIGTERM: the server stops its agent (containers would keep running), then itself.
+  await attempt(errors, 'skiff stop', async () => skiff?.stop());
+  await attempt(errors, 'registry stop', async () => registry?.stop());
+  let busy: string[] = [];
+  await attempt(errors, 'runtime cleanup', async () => {
+    busy = await removeRuntimeHostState({
+      stateDir: scope.stateDir,
+      runDir: scope.runDir,
+      cgroupRoot: scope.cgroupRoot,
+    });
+  });
+  await attempt(errors, 'network cleanup', () =>
+    removeNetworkHostState({
+      networkName: scope.network,
+      bridge: scope.bridge,
+      netnsPrefix: `skiff-${scope.idPrefix}`,
+    }),
+  );
+  const leaks = await findLeaks(scope);
+  await attempt(errors, 'data dir', () => rm(scope.stateDir, { recursive: true, force: true }));
+  assert.deepEqual(errors, [], 'every clean-up step succeeded');
+  assert.deepEqual(busy, [], 'no busy cgroups');
+  assert.deepEqual(leaks, [], 'no netns, mount, cgroup, bridge, iptables chain or process left');
+});
+
+describe('skiff up', () => {
+  it('registers this machine as a Ready node', async () => {
+    const out = await kubectlUntil(
+      ['get', 'nodes', '--no-headers'],
+      (o) => new RegExp(`^${NODE}\\s+Ready\\s`, 'm').test(o),
+      'node Ready',
+    );
+    assert.match(out, new RegExp(`^${NODE}\\s+Ready\\s`, 'm'));
+    const cidr = await skiff.kubectl(['get', 'node', NODE, '-o', 'jsonpath={.spec.podCIDR}']);
+    assert.equal(cidr.stdout, POD_CIDR);
+  });
+
+  it('runs a pod from kubectl to Running, serving on its pod IP, and deletes it', async () => {
+    const run = await skiff.kubectl([
+      'run',
+      'web',
+      `--image=${image}`,
+      '--restart=Never',
+      '--',
+      'httpd',
+      '-f',
+      '-p',
+      '8080',
+      '-h',
+      '/www',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const t0 = Date.now();
+    const line = await kubectlUntil(
+      ['get', 'pod', 'web', '-o', 'jsonpath={.status.phase} {.spec.nodeName} {.status.podIP}'],
+      (o) => o.startsWith('Running '),
+      'pod Running',
+    );
+    const startMs = Date.now() - t0;
+    assert.ok(startMs < 20_000, `pod took ${startMs} ms to run`);
+    const [, nodeName, podIP] = line.split(' ');
+    assert.equal(nodeName, NODE);
+    assert.match(podIP ?? '', /^10\.42\.252\.\d+$/);
+    const table = await skiff.kubectl(['get', 'pod', 'web', '--no-headers']);
+    assert.match(table.stdout, /^web\s+1\/1\s+Running\s+0\s/);
+    assert.equal(await httpGet(`http://${podIP}:8080/index.html`), WEB_PAGE);
+
+    // busybox httpd as PID 1 ignores SIGTERM: a short grace period keeps the test quick.
+    const d0 = Date.now();
+    const del = await skiff.kubectl(['delete', 'pod', 'web', '--grace-period=3', '--timeout=60s']);
+    assert.equal(del.code, 0, del.stderr);
+    assert.ok(Date.now() - d0 < 15_000, `deletion took ${Date.now() - d0} ms`);
+    assert.match(del.stdout, /pod "web" deleted/);
+    const gone = await skiff.kubectl(['get', 'pod', 'web']);
+    assert.notEqual(gone.code, 0);
+    assert.match(gone.stderr, /NotFound|not found/);
+  });
+
+  it('leaves containers running while stopped and re-adopts them on the next start', async () => {
+    const run = await skiff.kubectl([
+      'run',
+      'kept',
+      `--image=${image}`,
+      '--',
+      'httpd',
+      '-f',
+      '-p',
+      '8080',
+      '-h',
+      '/www',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const jsonpath =
+      'jsonpath={.status.phase} {.status.podIP} {.status.containerStatuses[0].containerID} {.status.containerStatuses[0].restartCount}';
+    const before = await kubectlUntil(
+      ['get', 'pod', 'kept', '-o', jsonpath],
+      (o) => o.startsWith('Running '),
+      'kept Running',
+    );
+    const [, podIP, containerID] = before.split(' ');
+    await skiff.stop();
+    // The server (and its agent) is gone; conmon keeps the container, which keeps serving.
+    assert.equal(await httpGet(`http://${podIP}:8080/index.html`), WEB_PAGE);
+    skiff = await startUp();
+    await kubectlUntil(
+      ['get', 'nodes', '--no-headers'],
+      (o) => new RegExp(`^${NODE}\\s+Ready\\s`, 'm').test(o),
+      'node Ready again',
+    );
+    // Give the new agent a few syncs: a restart would show as a new ID or a restart count.
+    await sleep(3000);
+    const again = await skiff.kubectl(['get', 'pod', 'kept', '-o', jsonpath]);
+    assert.equal(again.stdout, `Running ${podIP} ${containerID} 0`);
+    const del = await skiff.kubectl(['delete', 'pod', 'kept', '--grace-period=3', '--timeout=60s']);
+    assert.equal(del.code, 0, del.stderr);
+  });
+});
