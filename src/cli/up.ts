@@ -19,6 +19,7 @@ export interface UpFlags {
   auditLogMaxsize?: string;
   auditLogMaxbackup?: string;
   encryptionProviderConfig?: string;
+  nodeMonitorGracePeriod?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [
@@ -63,6 +64,8 @@ export function addServerCommands(program: Command): void {
         '--encryption-provider-config <file>',
         'EncryptionConfiguration for data at rest (aescbc, aesgcm, identity)',
       )
+      // --- controller flags (kube-controller-manager's names) ---
+      .option('--node-monitor-grace-period <duration>', 'a node silent this long goes NotReady (e.g. 40s)')
       .action(async (flags: UpFlags) => {
         const disable = new Set(flags.disable);
         if (!agent) disable.add('agent');
@@ -71,6 +74,18 @@ export function addServerCommands(program: Command): void {
         if (!Number.isInteger(port) || port < 0 || port > 65535) {
           console.error(colorsFor(process.stderr).red(`invalid --https-port ${flags.httpsPort}`));
           process.exit(2);
+        }
+        let nodeMonitorGracePeriodMs: number | undefined;
+        if (flags.nodeMonitorGracePeriod !== undefined) {
+          const { parseDuration } = await import('../api/protobuf/duration.ts');
+          try {
+            nodeMonitorGracePeriodMs = parseDuration(flags.nodeMonitorGracePeriod) / 1e6;
+          } catch (err) {
+            console.error(
+              colorsFor(process.stderr).red(`invalid --node-monitor-grace-period: ${(err as Error).message}`),
+            );
+            process.exit(2);
+          }
         }
         const running = await runServer({
           dataDir: flags.dataDir,
@@ -86,6 +101,7 @@ export function addServerCommands(program: Command): void {
           auditLogMaxBackups:
             flags.auditLogMaxbackup === undefined ? undefined : Number(flags.auditLogMaxbackup),
           encryptionProviderConfig: flags.encryptionProviderConfig,
+          nodeMonitorGracePeriodMs,
         });
         const pc = colorsFor(process.stdout);
         const host = flags.bindAddress === '0.0.0.0' ? '127.0.0.1' : flags.bindAddress;

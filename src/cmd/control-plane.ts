@@ -13,6 +13,8 @@ import { hostname } from 'node:os';
 import type { TokenTable } from '../apiserver/authn/bearer-token.ts';
 import type { UserInfo } from '../apiserver/registry/context.ts';
 import { loopbackClient, type RestClient } from '../client/index.ts';
+import type { ControllerManagerOptions } from '../controllers/manager.ts';
+import type { ControllerOptions } from '../controllers/types.ts';
 import type { Logger } from '../util/log.ts';
 
 /** The users upstream's components run as; RBAC's default bindings name them. */
@@ -56,6 +58,10 @@ export interface ControlPlaneOptions {
   /** Component names not to run: `scheduler`, `controllers`. */
   disable: ReadonlySet<string>;
   log: Logger;
+  /** Controller tuning (kube-controller-manager flags). */
+  controllerOptions?: Partial<ControllerOptions>;
+  /** Cluster facts controllers need: the root CA they publish, the CSR signing pair, the cluster CIDR. */
+  cluster?: ControllerManagerOptions['cluster'];
 }
 
 export interface ControlPlane {
@@ -85,6 +91,8 @@ export function startControlPlane(opts: ControlPlaneOptions): ControlPlane {
     const cm = startControllerManager({
       client: c,
       log: log.child('controllers'),
+      options: opts.controllerOptions,
+      cluster: opts.cluster,
       leaderElection: {
         identity: `${hostname()}_${randomUUID()}`,
         namespace: LEASE_NAMESPACE,

@@ -18,6 +18,7 @@ import { ApiServer } from '../apiserver/server.ts';
 import { openBackend } from '../storage/open.ts';
 import { createLogger, type LogLevel } from '../util/log.ts';
 import { bootstrapCluster } from './bootstrap.ts';
+import { bootstrapStorage } from './bootstrap-storage.ts';
 import { mintControlPlaneTokens, startControlPlane } from './control-plane.ts';
 
 export interface ServerConfig {
@@ -38,7 +39,12 @@ export interface ServerConfig {
   auditLogMaxBackups?: number;
   /** --encryption-provider-config: EncryptionConfiguration for secrets at rest. */
   encryptionProviderConfig?: string;
+  /** --node-monitor-grace-period: a node silent this long goes NotReady (default 40 s). */
+  nodeMonitorGracePeriodMs?: number;
 }
+
+/** --cluster-cidr: pod addresses; nodes get /24s of it (k3s's default). */
+export const CLUSTER_CIDR = '10.42.0.0/16';
 
 /** upstream's --audit-log-maxsize / --audit-log-maxbackup defaults are "never"; these bound the disk. */
 const DEFAULT_AUDIT_MAX_SIZE_MB = 100;
@@ -104,6 +110,7 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
   try {
     addr = await api.listen(cfg.httpsPort, cfg.bindAddress);
     await bootstrapCluster(api, { securePort: addr.port });
+    await bootstrapStorage(api, { localPathRoot: join(cfg.dataDir, 'storage') });
     // --- security: default cluster roles and bindings (upstream's bootstrap-roles hook) ---
     const rbac = 'rbac.authorization.k8s.io';
     await reconcileDefaultPolicy(
@@ -132,6 +139,15 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
     tokens: controlPlaneTokens,
     disable: cfg.disable,
     log,
+    controllerOptions:
+      cfg.nodeMonitorGracePeriodMs === undefined
+        ? undefined
+        : { nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriodMs },
+    cluster: {
+      rootCaPem: pki.caCertPem,
+      clusterSigning: { certPem: pki.caCertPem, keyPem: pki.caKeyPem },
+      clusterCidr: CLUSTER_CIDR,
+    },
   });
   // --- node agent ---
   // `skiff up` runs the node agent in this process (`skiff server` disables it). It goes down

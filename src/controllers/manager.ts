@@ -36,6 +36,8 @@ export interface ControllerManagerOptions {
   /** Which controllers to run (registry names; default all). Unknown names throw. */
   names?: string[];
   options?: Partial<ControllerOptions>;
+  /** Cluster facts some controllers need (root CA, signing pair, cluster CIDR). */
+  cluster?: Pick<ControllerContext, 'rootCaPem' | 'clusterSigning' | 'clusterCidr' | 'nodeCidrMaskSize'>;
   clock?: Clock;
   log?: Logger;
   leaderElection?: LeaderElectionConfig;
@@ -73,6 +75,7 @@ async function runTerm(
     clock,
     log,
     options: { ...DEFAULT_CONTROLLER_OPTIONS, ...o.options },
+    ...o.cluster,
   };
   const controllers: Controller[] = [];
   for (const [name, factory] of factories) {

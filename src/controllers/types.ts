@@ -33,6 +33,13 @@ export interface ControllerContext {
   clock: Clock;
   log: Logger;
   options: ControllerOptions;
+  /** The cluster CA certificate (PEM) published as `kube-root-ca.crt` (--root-ca-file). */
+  rootCaPem?: string;
+  /** CA pair that signs approved CSRs (--cluster-signing-cert-file / --cluster-signing-key-file). */
+  clusterSigning?: { certPem: string; keyPem: string };
+  /** --cluster-cidr for node IPAM (default 10.42.0.0/16); --node-cidr-mask-size (default 24). */
+  clusterCidr?: string;
+  nodeCidrMaskSize?: number;
 }
 
 export interface Controller {

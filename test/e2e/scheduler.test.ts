@@ -49,14 +49,19 @@ async function addNode(n: NodeSpec): Promise<void> {
     spec: n.taints ? { taints: n.taints } : {},
   });
   nodesMade.add(n.name);
-  await nodes.updateStatus({
-    ...created,
-    status: {
-      capacity,
-      allocatable: capacity,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'simulated' }],
+  // A patch, not an update: node IPAM may have written the Node (spec.podCIDR) meanwhile.
+  await nodes.patch(
+    created.metadata!.name!,
+    'merge',
+    {
+      status: {
+        capacity,
+        allocatable: capacity,
+        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'simulated' }],
+      },
     },
-  });
+    { subresource: 'status' },
+  );
 }
 
 /** Removes the scenario's pods (at once: no node agent stops them) and nodes. */

@@ -6,6 +6,7 @@ import { EscalationCheck } from '../authz/escalation.ts';
 import type { AuthorizationChain } from '../authz/index.ts';
 import type { WatchedResource } from '../authz/watched-resource.ts';
 import type { AdmissionPlugin } from '../registry/admission.ts';
+import { DefaultStorageClass } from './default-storage-class.ts';
 import { LimitRanger } from './limit-ranger.ts';
 import { NamespaceLifecycle } from './namespace-lifecycle.ts';
 import { NodeRestriction } from './node-restriction.ts';
@@ -43,6 +44,7 @@ export function securityAdmission(d: SecurityAdmissionDeps): SecurityPlugins {
   const quotas = d.watched('', 'resourcequotas');
   const namespaces = d.watched('', 'namespaces');
   const classes = d.watched('scheduling.k8s.io', 'priorityclasses');
+  const storageClasses = d.watched('storage.k8s.io', 'storageclasses');
   const quota = new ResourceQuotaAdmission({
     quotas: (ns) => inNamespace(quotas, ns),
     objects: d.objects,
@@ -59,6 +61,7 @@ export function securityAdmission(d: SecurityAdmissionDeps): SecurityPlugins {
       all: () => [...classes.items()].map((e) => e.obj),
     }),
     new PodSecurityAdmission((name) => namespaces.get('', name)?.obj),
+    new DefaultStorageClass(() => [...storageClasses.items()].map((e) => e.obj)),
   ];
   const after: AdmissionPlugin[] = [];
   if (d.authz) after.push(new EscalationCheck(d.authz, d.authz.rbac));

@@ -121,6 +121,26 @@ describe('replicaset controller', () => {
     await h.eventually(async () => (await rss.get('broken')).status?.conditions === undefined);
   });
 
+  it('counts a ready pod available only after minReadySeconds, and replaces a deleted pod', async () => {
+    await rss.create(rsOf('slow', 'slow', 1, { minReadySeconds: 1 }));
+    const [pod] = await h.eventually(async () => {
+      const l = await podsOf('slow');
+      return l.length === 1 && l;
+    });
+    await markPod(h.client, pod);
+    const ready = await h.eventually(async () => {
+      const st = (await rss.get('slow')).status;
+      return st?.readyReplicas === 1 && st;
+    });
+    assert.equal(ready.availableReplicas ?? 0, 0, 'not yet available');
+    await h.eventually(async () => (await rss.get('slow')).status?.availableReplicas === 1, 5000);
+    await pods.delete(pod.metadata!.name!, { gracePeriodSeconds: 0 });
+    await h.eventually(async () => {
+      const l = await podsOf('slow');
+      return l.length === 1 && l[0].metadata!.name !== pod.metadata!.name;
+    });
+  });
+
   it('runs ReplicationControllers with a map selector', async () => {
     const rcs = h.client.resource(REPLICATION_CONTROLLERS, 'default');
     await rcs.create({
