@@ -26,3 +26,7 @@ await build({
 
 // Type schemas are read beside the bundle on first use (src/api/schemas/index.ts), not bundled.
 copyFileSync('src/api/schemas/definitions.json', 'dist/definitions.json');
+
+// dashboard: the web UI served by the apiserver under /dashboard/, read from disk on request.
+const { buildDashboard } = await import('../src/dashboard/build.ts'); // dashboard
+await buildDashboard('dist/dashboard'); // dashboard

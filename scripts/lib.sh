@@ -47,3 +47,5 @@ ensure_build() {
 RUNTIME_DEBS=(runc:runc conmon:conmon /usr/lib/cni/bridge:containernetworking-plugins iptables:iptables catatonit:catatonit)
 # Extra host packages the test suite needs.
 TEST_DEBS=(etcd:etcd-server /usr/bin/docker-registry:docker-registry /bin/busybox:busybox-static)
+# dashboard: browser tests drive Debian's Chromium through playwright-core.
+TEST_DEBS+=(/usr/bin/chromium:chromium) # dashboard

@@ -36,6 +36,11 @@ export interface AgentOptions {
   internalIP?: string;
   /** Max processes per container (kubelet's --pod-max-pids); default unlimited, as upstream. */
   pidsLimit?: number;
+  /**
+   * The agent's HTTPS API (logs, exec, attach, port-forward, stats) for the API server to proxy
+   * to; absent: not served. Port 0 picks a free one; the Node reports the port it got.
+   */
+  api?: { port: number; host?: string; tls: { cert: string; key: string; clientCa: string } };
 }
 
 export interface Agent {
@@ -60,6 +65,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     nodeName: o.nodeName,
     dataDir: o.dataDir,
     internalIP,
+    kubeletPort: () => apiServer?.port ?? 0,
     ...(o.podCidr ? { podCidr: o.podCidr } : {}),
     recorder,
     log,
@@ -70,6 +76,25 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
     ...(o.exitPollMs ? { exitPollMs: o.exitPollMs } : {}),
   });
+  // The API first: its port goes into the Node's status (daemonEndpoints.kubeletEndpoint).
+  let apiServer: { port: number; stop(): Promise<void> } | undefined;
+  if (o.api) {
+    const { startAgentServer } = await import('./server/index.ts');
+    try {
+      apiServer = await startAgentServer({
+        runtime,
+        nodeName: o.nodeName,
+        port: o.api.port,
+        host: o.api.host ?? '0.0.0.0',
+        tls: o.api.tls,
+        ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
+        log,
+      });
+    } catch (err) {
+      // Pods still run without it; only logs/exec/port-forward/top are unavailable.
+      log.error('agent API did not start', { port: o.api.port, err: String(err) });
+    }
+  }
   const images = new ImageService({
     root: path.join(o.dataDir, 'images'),
     ...(o.registries ? { registries: o.registries } : {}),
@@ -111,6 +136,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       reg.dispose();
       await recorder.flush();
       await recorder.dispose();
+      await apiServer?.stop();
       await runtime.dispose();
     },
   };

@@ -25,6 +25,8 @@ export interface NodeFacts {
   osImage: string;
   architecture: string;
   runtimeVersion: string;
+  /** The agent API's port (daemonEndpoints.kubeletEndpoint), 0 when not served. */
+  kubeletPort?: number;
 }
 
 const ki = (bytes: number): string => `${Math.floor(bytes / 1024)}Ki`;
@@ -108,7 +110,7 @@ function cond(
 export function statusFingerprint(node: Node): string {
   const s = node.status ?? {};
   const conds = (s.conditions ?? []).map((c) => `${c.type}=${c.status}`);
-  return JSON.stringify([s.capacity, s.allocatable, s.addresses, s.nodeInfo, conds]);
+  return JSON.stringify([s.capacity, s.allocatable, s.addresses, s.nodeInfo, conds, s.daemonEndpoints]);
 }
 
 export function buildNodeStatus(
@@ -137,7 +139,7 @@ export function buildNodeStatus(
       architecture: f.architecture,
     },
     conditions: nodeConditions(f, old?.status?.conditions, now),
-    daemonEndpoints: { kubeletEndpoint: { Port: 0 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: f.kubeletPort ?? 0 } },
   };
 }
 

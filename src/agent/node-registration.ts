@@ -36,6 +36,8 @@ export interface NodeRegistrationOptions {
   log?: Logger;
   /** Replaces gatherNodeFacts (tests). */
   facts?: () => Promise<NodeFacts>;
+  /** The agent API's port, reported as daemonEndpoints.kubeletEndpoint.Port. */
+  kubeletPort?: () => number;
 }
 
 export class NodeRegistration implements Disposable {
@@ -64,8 +66,9 @@ export class NodeRegistration implements Disposable {
     return this.#node?.spec?.podCIDR ?? this.#o.podCidr;
   }
 
-  #facts(): Promise<NodeFacts> {
-    return this.#o.facts ? this.#o.facts() : gatherNodeFacts(this.#o.dataDir, this.#o.internalIP);
+  async #facts(): Promise<NodeFacts> {
+    const f = await (this.#o.facts ? this.#o.facts() : gatherNodeFacts(this.#o.dataDir, this.#o.internalIP));
+    return { ...f, kubeletPort: this.#o.kubeletPort?.() ?? 0 };
   }
 
   /** Creates or updates the Node, renews the Lease once, then keeps both fresh until dispose(). */

@@ -60,6 +60,10 @@ import { timedBackend } from './registry/timed-backend.ts';
 import { ViewStore } from './registry/view-store.ts';
 import { parseRequestInfo, type RequestInfo } from './request-info.ts';
 import { objectKey } from './storage-keys.ts';
+// --- streaming ---
+import * as streaming from './streaming/index.ts';
+
+// --- end streaming ---
 
 // node:http is required, not imported: an ESM import of it evaluates every export, including the
 // lazy WebSocket/fetch getters that load undici (~10 MB resident) into a server that never uses it.
@@ -252,7 +256,18 @@ export class ApiServer {
         stored ? new ViewStore(k, stored, deps) : new ResourceStore(k, deps),
       );
     }
-    this.#discovery = buildDiscovery(opts.kinds, REVIEW_RESOURCES);
+    // --- streaming ---
+    this.#discovery = buildDiscovery(opts.kinds, [...REVIEW_RESOURCES, ...streaming.METRICS_RESOURCES]);
+    this.#metricsApi = new streaming.MetricsApi({
+      listNodes: async () => {
+        const nodes = this.store('', 'v1', 'nodes');
+        if (!nodes) return [];
+        const cache = await nodes.cache();
+        return [...cache.items.values()].map((e) => e.obj);
+      },
+      agentTls: () => this.agentClientTls,
+    });
+    // --- end streaming ---
     this.#deps = {
       caches: this.caches,
       protobuf: opts.protobuf,
@@ -323,6 +338,11 @@ export class ApiServer {
           handler,
         )
       : createHttpServer(handler);
+    // --- streaming ---
+    this.#server.on('upgrade', (req: IncomingMessage, socket: streaming.Duplex, head: Buffer) => {
+      void this.#upgrade(req, socket, head);
+    });
+    // --- end streaming ---
     // Watches, log follows and exec streams are long-lived: no idle timeout on the socket.
     this.#server.requestTimeout = 0;
     this.#server.timeout = 0;
@@ -335,6 +355,64 @@ export class ApiServer {
     const addr = this.#server.address() as AddressInfo;
     return { port: addr.port, host: addr.address };
   }
+
+  // --- streaming ---
+  /** The API server's client certificate towards node agents (kubelet-client); set before traffic. */
+  agentClientTls: streaming.AgentClientTls | undefined;
+  readonly #metricsApi: InstanceType<typeof streaming.MetricsApi>;
+
+  #streamingDeps(): streaming.StreamingDeps {
+    return {
+      getPod: async (ns, name) => (await this.#required('pods').get(ns, name)).obj,
+      getNode: async (name) => (await this.#required('nodes').get('', name)).obj,
+      agentTls: () => this.agentClientTls,
+    };
+  }
+
+  #required(plural: string): ResourceStore {
+    const store = this.store('', 'v1', plural);
+    if (!store) throw notFoundPath();
+    return store;
+  }
+
+  /** exec/attach/portforward: authenticate and authorize like any request, then relay to the agent. */
+  async #upgrade(req: IncomingMessage, socket: streaming.Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => {});
+    const url = new URL(req.url ?? '/', 'https://local');
+    const info = parseRequestInfo(req.method ?? 'GET', url.pathname.replace(/\/+$/, ''), url.searchParams);
+    try {
+      const pending = this.#authn ? this.#authn.authenticate(req) : ADMIN_USER;
+      const user = pending instanceof Promise ? await pending : pending;
+      if (!user) throw unauthorized();
+      const isPodStream =
+        info.isResourceRequest &&
+        info.group === '' &&
+        info.resource === 'pods' &&
+        streaming.UPGRADE_SUBRESOURCES.includes(info.subresource);
+      if (!isPodStream) throw badRequest(`upgrade is not supported on ${url.pathname}`);
+      if (this.authz) {
+        // Upstream authorizes these as `create` whether the upgrade came as POST (SPDY) or GET (WebSocket).
+        const attrs = { ...authzAttributes(info, user), verb: 'create' };
+        const d = this.authz.authorize(attrs);
+        if (d.decision !== 'allow') throw forbiddenError(attrs, d.reason);
+      }
+      await streaming.handlePodUpgrade(
+        this.#streamingDeps(),
+        info.subresource,
+        info.namespace,
+        info.name,
+        url.searchParams,
+        req,
+        socket,
+        head,
+      );
+    } catch (err) {
+      const apiErr = streaming.isApiError(err) ? err : new ApiError(500, 'InternalError', String(err));
+      if (apiErr.code >= 500) this.#log('error', 'upgrade failed', { path: url.pathname, err: String(err) });
+      streaming.writeUpgradeError(socket, apiErr, JSON.stringify(apiErr.toStatus()));
+    }
+  }
+  // --- end streaming ---
 
   async close(): Promise<void> {
     this.#ready = false;
@@ -354,6 +432,16 @@ export class ApiServer {
     const start = performance.now();
     const url = new URL(req.url ?? '/', 'https://local');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    // --- dashboard ---
+    // The UI's static files hold no secrets and are served before authentication; every API call
+    // the UI makes carries the user's own token. Loaded on first request: start-up pays nothing.
+    if (path === '/dashboard' || path.startsWith('/dashboard/')) {
+      // biome-ignore lint/style/noRestrictedImports: the one sanctioned hook (issue #11); serve.ts imports only node:*.
+      const { serveDashboard } = await import('../dashboard/serve.ts');
+      serveDashboard(req, res);
+      return;
+    }
+    // --- end dashboard ---
     const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
     let code = 200;
     const auditId = crypto.randomUUID();
@@ -513,6 +601,12 @@ export class ApiServer {
     res: ServerResponse,
     ctx: RequestContext,
   ): Promise<void> {
+    // --- streaming ---
+    if (info.group === streaming.METRICS_GROUP) {
+      if (info.verb !== 'get' && info.verb !== 'list') throw methodNotAllowed(info.verb, info.resource);
+      return this.#metricsApi.handle(info, res);
+    }
+    // --- end streaming ---
     const review = REVIEW_RESOURCES.find(
       (r) => r.group === info.group && r.version === info.version && r.name === info.resource,
     );
@@ -560,14 +654,22 @@ export class ApiServer {
         throw new ApiError(503, 'ServiceUnavailable', 'service account token signing is not configured');
       return handleTokenRequest(d, this.#tokenDeps, store, ns, info.name, req, res, ctx);
     }
+    // --- streaming ---
+    if (kind.group === '' && kind.plural === 'pods' && sub === 'log' && info.verb === 'get')
+      return streaming.handlePodLog(this.#streamingDeps(), ns, info.name, q, res);
+    if (kind.group === '' && kind.plural === 'pods' && streaming.UPGRADE_SUBRESOURCES.includes(sub))
+      throw badRequest('Upgrade request required');
+    if (kind.group === '' && kind.plural === 'nodes' && sub === 'proxy' && info.verb === 'get')
+      return streaming.handleNodeProxy(this.#streamingDeps(), info.name, info.parts.join('/'), q, res);
     if (sub && sub !== 'status' && sub !== 'scale' && sub !== 'finalize') {
-      // log, exec, attach, portforward, proxy: served through the node agent (a later component).
+      // pods/proxy, services/proxy: not proxied yet.
       throw new ApiError(
         503,
         'ServiceUnavailable',
-        `the ${kind.plural}/${sub} subresource needs a node agent, which is not running`,
+        `the ${kind.plural}/${sub} subresource is not served yet`,
       );
     }
+    // --- end streaming ---
     switch (info.verb) {
       case 'get':
         if (sub === 'scale') {

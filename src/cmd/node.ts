@@ -31,6 +31,9 @@ export const NODES_GROUP = 'system:nodes';
 export const ENV_HOST_SCOPE = 'SKIFF_AGENT_SCOPE';
 /** Overrides the pod CIDR (tests running beside another cluster on the same machine). */
 export const ENV_POD_CIDR = 'SKIFF_AGENT_POD_CIDR';
+/** The agent API's port (default 10250, the kubelet's); 0 picks a free one (tests). */
+export const ENV_AGENT_PORT = 'SKIFF_AGENT_PORT';
+export const DEFAULT_AGENT_API_PORT = 10250;
 
 export interface NodeAgentOptions {
   /** The server's data dir: the agent keeps its state in `<dataDir>/agent`. */
@@ -78,8 +81,18 @@ export function startNodeAgent(o: NodeAgentOptions): NodeAgent {
       organizations: [NODES_GROUP],
       usage: 'client',
     });
+    // The agent API's serving certificate; the API server presents its own client certificate
+    // (CN kube-apiserver-kubelet-client) to it, checked against the same CA.
+    const serving = await ensureClientCert(o.tlsDir, `node-${nodeName}-serving`, o.ca, {
+      commonName: `${NODE_USER_PREFIX}${nodeName}`,
+      organizations: [NODES_GROUP],
+      dnsNames: [nodeName, 'localhost'],
+      ips: ['127.0.0.1'],
+      usage: 'server',
+    });
     const { startAgent } = await import('../agent/agent.ts');
     if (stopping) return;
+    const port = env[ENV_AGENT_PORT] === undefined ? DEFAULT_AGENT_API_PORT : Number(env[ENV_AGENT_PORT]);
     client = clientForConnection(
       {
         server: o.server,
@@ -95,6 +108,7 @@ export function startNodeAgent(o: NodeAgentOptions): NodeAgent {
       dataDir: join(o.dataDir, 'agent'),
       podCidr: env[ENV_POD_CIDR] || FIRST_NODE_POD_CIDR,
       ...scopedHostNames(env[ENV_HOST_SCOPE]),
+      api: { port, tls: { cert: serving.certPem, key: serving.keyPem, clientCa: o.ca.certPem } },
       log,
     });
     log.info('node agent running', { node: nodeName });

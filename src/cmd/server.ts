@@ -15,6 +15,7 @@ import { lazyOpenApi } from '../apiserver/openapi-provider.ts';
 import { ensureComponentCerts, ensurePki, writeKubeconfig } from '../apiserver/pki/index.ts';
 import { systemContext } from '../apiserver/registry/context.ts';
 import { ApiServer } from '../apiserver/server.ts';
+import { ensureAgentClientCert } from '../apiserver/streaming/index.ts';
 import { openBackend } from '../storage/open.ts';
 import { createLogger, type LogLevel } from '../util/log.ts';
 import { bootstrapCluster } from './bootstrap.ts';
@@ -106,6 +107,8 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
     openapi: lazyOpenApi(ALL_KINDS),
     log: (level, msg, fields) => apiLog[level](msg, fields),
   });
+  // --- streaming: the client certificate the API server shows node agents (logs, exec, …) ---
+  api.agentClientTls = await ensureAgentClientCert(tlsDir, { certPem: pki.caCertPem, keyPem: pki.caKeyPem });
   let addr: { port: number };
   try {
     addr = await api.listen(cfg.httpsPort, cfg.bindAddress);

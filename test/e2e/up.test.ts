@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { removeNetworkHostState } from '../../src/agent/cni/network-cleanup.ts';
 import { removeRuntimeHostState } from '../../src/agent/runtime/host-cleanup.ts';
-import { ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node.ts';
+import { ENV_AGENT_PORT, ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node.ts';
 import { busyboxImage, WEB_PAGE } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
 import { findLeaks, newRuntimeScope } from '../support/runtime-leaks.ts';
@@ -61,7 +61,7 @@ const startUp = () =>
     command: 'up',
     fromSource: true,
     dataDir: scope.stateDir,
-    env: { [ENV_HOST_SCOPE]: scope.tag, [ENV_POD_CIDR]: POD_CIDR },
+    env: { [ENV_HOST_SCOPE]: scope.tag, [ENV_POD_CIDR]: POD_CIDR, [ENV_AGENT_PORT]: '0' },
   });
 
 before(async () => {
@@ -70,21 +70,12 @@ before(async () => {
   await pushImage(registry.url, 'skiff/busybox', '1', await busyboxImage({ cmd: ['sh'] }));
   image = `${registry.host}/skiff/busybox:1`;
   skiff = await startUp();
-  // Pods mount kube-root-ca.crt (service-account volume); seed it unless the publisher already did.
-  const ca = await skiff.kubectl([
-    'config',
-    'view',
-    '--raw',
-    '-o',
-    'jsonpath={.clusters[0].cluster.certificate-authority-data}',
-  ]);
-  const created = await skiff.kubectl([
-    'create',
-    'configmap',
+  // Pods mount kube-root-ca.crt (service-account volume): the root-CA publisher puts it in every namespace.
+  await kubectlUntil(
+    ['get', 'configmap', 'kube-root-ca.crt', '-o', 'name'],
+    (o) => o.includes('kube-root-ca.crt'),
     'kube-root-ca.crt',
-    `--from-literal=ca.crt=${Buffer.from(ca.stdout, 'base64').toString()}`,
-  ]);
-  assert.ok(created.code === 0 || /AlreadyExists/.test(created.stderr), created.stderr);
+  );
 });
 
 async function attempt(errors: string[], what: string, fn: () => Promise<unknown>): Promise<void> {
@@ -163,6 +154,18 @@ describe('skiff up', () => {
     const table = await skiff.kubectl(['get', 'pod', 'web', '--no-headers']);
     assert.match(table.stdout, /^web\s+1\/1\s+Running\s+0\s/);
     assert.equal(await httpGet(`http://${podIP}:8080/index.html`), WEB_PAGE);
+    // Through the API server to the agent's API: exec and logs, as kubectl does them.
+    const exec = await skiff.kubectl(['exec', 'web', '--', 'cat', '/www/index.html']);
+    assert.equal(exec.code, 0, exec.stderr);
+    assert.equal(exec.stdout, WEB_PAGE);
+    const echoed = await skiff.kubectl(['exec', 'web', '--', 'sh', '-c', 'echo from-exec > /proc/1/fd/1']);
+    assert.equal(echoed.code, 0, echoed.stderr);
+    const logs = await kubectlUntil(
+      ['logs', 'web'],
+      (o) => o.includes('from-exec'),
+      'the line in kubectl logs',
+    );
+    assert.match(logs, /from-exec/);
 
     // busybox httpd as PID 1 ignores SIGTERM: a short grace period keeps the test quick.
     const d0 = Date.now();

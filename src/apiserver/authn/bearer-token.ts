@@ -6,11 +6,34 @@ import type { UserInfo } from '../registry/context.ts';
 export type TokenTable = ReadonlyMap<string, UserInfo>;
 export const AUTHENTICATED_GROUP = 'system:authenticated';
 
+/** Browsers cannot set headers on a WebSocket: the token rides as a subprotocol (upstream's name). */
+export const WEBSOCKET_TOKEN_PROTOCOL_PREFIX = 'base64url.bearer.authorization.k8s.io.';
+
 export function bearerToken(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization;
-  if (!h) return undefined;
+  if (!h) return websocketProtocolToken(req);
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
   return m ? m[1] : undefined;
+}
+
+/**
+ * The token of a `base64url.bearer.authorization.k8s.io.<token>` subprotocol. As upstream's
+ * authenticator does, the entry is removed from the request, so a proxied upgrade does not carry
+ * the credential on to the node agent.
+ */
+function websocketProtocolToken(req: IncomingMessage): string | undefined {
+  const header = req.headers['sec-websocket-protocol'];
+  if (typeof header !== 'string' || !header.includes(WEBSOCKET_TOKEN_PROTOCOL_PREFIX)) return undefined;
+  const protocols = header.split(',').map((p) => p.trim());
+  const entry = protocols.find((p) => p.startsWith(WEBSOCKET_TOKEN_PROTOCOL_PREFIX));
+  if (!entry) return undefined;
+  const rest = protocols.filter((p) => p !== entry);
+  if (rest.length) req.headers['sec-websocket-protocol'] = rest.join(', ');
+  else delete req.headers['sec-websocket-protocol'];
+  const token = Buffer.from(entry.slice(WEBSOCKET_TOKEN_PROTOCOL_PREFIX.length), 'base64url').toString(
+    'utf8',
+  );
+  return token || undefined;
 }
 
 /** Every authenticated user is in system:authenticated, as upstream's group adder makes sure. */

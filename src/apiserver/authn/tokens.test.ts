@@ -153,3 +153,19 @@ test('static token file: CSV with quoted groups, errors name the line', () => {
     /line 1: token file is expected to have at least 3 columns/,
   );
 });
+
+test('a WebSocket token subprotocol authenticates and is removed before the upgrade goes on', async () => {
+  const { bearerToken } = await import('./bearer-token.ts');
+  const token = Buffer.from('abc.def').toString('base64url');
+  const req = {
+    headers: {
+      'sec-websocket-protocol': `v5.channel.k8s.io, base64url.bearer.authorization.k8s.io.${token}`,
+    },
+  } as unknown as import('node:http').IncomingMessage;
+  assert.equal(bearerToken(req), 'abc.def');
+  assert.equal(req.headers['sec-websocket-protocol'], 'v5.channel.k8s.io');
+  const plain = {
+    headers: { authorization: 'Bearer xyz' },
+  } as unknown as import('node:http').IncomingMessage;
+  assert.equal(bearerToken(plain), 'xyz');
+});
