@@ -39,4 +39,22 @@ export interface SchedulerHost extends Binder {
    * select or own it. Absent (or empty): no default spreading.
    */
   defaultSpreadSelector?(pod: Pod): LabelSelectorObject | undefined;
+  /** PersistentVolumeClaims, volumes and classes; absent: pods with claims are not checked. */
+  readonly volumes?: VolumeSource;
+}
+
+/** The storage objects VolumeBinding reads (the wiring serves them from informers). */
+export interface VolumeSource {
+  claim(namespace: string, name: string): VolumeClaim | undefined;
+  volume(name: string): PersistentVolumeObject | undefined;
+  storageClass(name: string): { volumeBindingMode?: string } | undefined;
+}
+
+export interface VolumeClaim {
+  metadata?: { deletionTimestamp?: string; name?: string };
+  spec?: { volumeName?: string; storageClassName?: string | null };
+}
+
+export interface PersistentVolumeObject {
+  spec?: { nodeAffinity?: { required?: { nodeSelectorTerms?: import('./types.ts').NodeSelectorTerm[] } } };
 }

@@ -176,6 +176,11 @@ export class Scheduler {
     );
   }
 
+  /** A claim, volume or class changed: pods VolumeBinding rejected may fit now. */
+  onStorage(resource: EventResource, action: number): void {
+    this.queue.moveAllToActiveOrBackoff(event(resource, action, `${resource}Change`));
+  }
+
   onPdb(pdb: PodDisruptionBudget, deleted = false): void {
     const key = `${pdb.metadata?.namespace}/${pdb.metadata?.name}`;
     if (deleted) this.#pdbs.delete(key);

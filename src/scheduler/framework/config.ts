@@ -56,7 +56,7 @@ export interface SchedulerConfig {
   podMaxBackoffSeconds?: number;
 }
 
-/** Upstream's default plugin set and weights, in its order (volume plugins are not built). */
+/** Upstream's default plugin set and weights, in its order (of the volume plugins, VolumeBinding). */
 export const DEFAULT_MULTI_POINT: readonly PluginRef[] = [
   { name: 'SchedulingGates' },
   { name: 'PrioritySort' },
@@ -66,6 +66,7 @@ export const DEFAULT_MULTI_POINT: readonly PluginRef[] = [
   { name: 'NodeAffinity', weight: 2 },
   { name: 'NodePorts' },
   { name: 'NodeResourcesFit', weight: 1 },
+  { name: 'VolumeBinding' },
   { name: 'PodTopologySpread', weight: 2 },
   { name: 'InterPodAffinity', weight: 2 },
   { name: 'DefaultPreemption' },

@@ -11,6 +11,9 @@ export const EventResource = {
   Node: 'Node',
   Namespace: 'Namespace',
   PodDisruptionBudget: 'PodDisruptionBudget',
+  PersistentVolumeClaim: 'PersistentVolumeClaim',
+  PersistentVolume: 'PersistentVolume',
+  StorageClass: 'StorageClass',
   /** Matches every resource; used for "any event" rejections. */
   Wildcard: '*',
 } as const;

@@ -1,4 +1,4 @@
-// The in-tree plugins by name. VolumeBinding and the other volume plugins are not built yet.
+// The in-tree plugins by name. Of the volume plugins only VolumeBinding's feasibility part is built.
 import type { PluginFactory } from '../framework/interface.ts';
 import type { Registry } from '../framework/registry.ts';
 import * as binder from './defaultbinder/default-binder.ts';
@@ -15,6 +15,7 @@ import * as spread from './podtopologyspread/pod-topology-spread.ts';
 import * as sort from './prioritysort/priority-sort.ts';
 import * as gates from './schedulinggates/scheduling-gates.ts';
 import * as taints from './tainttoleration/taint-toleration.ts';
+import * as volumes from './volumebinding/volume-binding.ts';
 
 const entries: [string, PluginFactory][] = [
   [gates.NAME, () => gates.newSchedulingGates()],
@@ -24,6 +25,7 @@ const entries: [string, PluginFactory][] = [
   [taints.NAME, () => taints.newTaintToleration()],
   [affinity.NAME, () => affinity.newNodeAffinity()],
   [ports.NAME, () => ports.newNodePorts()],
+  [volumes.NAME, (_args, h) => volumes.newVolumeBinding(h.host?.volumes)],
   [fit.NAME, (args) => fit.newNodeResourcesFit(args)],
   [balanced.NAME, (args) => balanced.newBalancedAllocation(args)],
   [image.NAME, (_args, h) => image.newImageLocality(h.snapshot)],

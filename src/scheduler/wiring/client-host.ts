@@ -11,7 +11,7 @@ import type { LabelSelectorObject } from '../../api/selectors/index.ts';
 import type { EventRecorder, Lister, ObjectReference, RestClient } from '../../client/index.ts';
 import { isNotFound, PODS } from '../../client/index.ts';
 import type { Logger } from '../../util/log.ts';
-import type { SchedulerHost, SchedulingFailure } from '../host.ts';
+import type { SchedulerHost, SchedulingFailure, VolumeSource } from '../host.ts';
 import { EVENT_FAILED_SCHEDULING, EVENT_PREEMPTED, EVENT_SCHEDULED } from '../host.ts';
 import type { Pod } from '../types.ts';
 import { DEFAULT_SCHEDULER_NAME, podKey } from '../types.ts';
@@ -33,6 +33,8 @@ export interface ClientHostOptions {
   pods?: Lister<PodObject>;
   /** The selector for PodTopologySpread's default constraints (see default-spread.ts). */
   defaultSpreadSelector?: (pod: Pod) => LabelSelectorObject | undefined;
+  /** Claims, volumes and classes for VolumeBinding. */
+  volumes?: VolumeSource;
   log?: Logger;
   now?: () => number;
 }
@@ -59,6 +61,7 @@ export class ClientSchedulerHost implements SchedulerHost {
   /** The tail of each pod's status-write chain (removed when it drains). */
   readonly #writes = new Map<string, Promise<void>>();
   readonly defaultSpreadSelector?: (pod: Pod) => LabelSelectorObject | undefined;
+  readonly volumes?: VolumeSource;
 
   constructor(opts: ClientHostOptions) {
     this.#client = opts.client;
@@ -67,6 +70,7 @@ export class ClientSchedulerHost implements SchedulerHost {
     this.#log = opts.log;
     this.#now = opts.now ?? Date.now;
     if (opts.defaultSpreadSelector) this.defaultSpreadSelector = opts.defaultSpreadSelector;
+    if (opts.volumes) this.volumes = opts.volumes;
   }
 
   async bind(pod: Pod, nodeName: string): Promise<void> {

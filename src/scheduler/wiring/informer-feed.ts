@@ -5,6 +5,7 @@ import type { KObject } from '../../api/object.ts';
 import type { SharedInformer } from '../../client/index.ts';
 import { DeletedFinalStateUnknown } from '../../client/index.ts';
 import type { Disposable } from '../../util/disposable.ts';
+import { ActionType, EventResource } from '../framework/events.ts';
 import type { Scheduler } from '../scheduler.ts';
 import type { NodeObject, PdbObject, PodObject } from './resources.ts';
 
@@ -13,6 +14,12 @@ export interface SchedulerInformers {
   pods: SharedInformer<PodObject>;
   namespaces: SharedInformer<KObject>;
   pdbs: SharedInformer<PdbObject>;
+  /** PersistentVolumeClaims, PersistentVolumes, StorageClasses (VolumeBinding's events). */
+  storage?: {
+    claims: SharedInformer<KObject>;
+    volumes: SharedInformer<KObject>;
+    classes: SharedInformer<KObject>;
+  };
 }
 
 const unwrap = <T extends KObject>(o: T | DeletedFinalStateUnknown<T>): T =>
@@ -51,6 +58,23 @@ export function feedScheduler(s: Scheduler, inf: SchedulerInformers): Disposable
       onDelete: (p) => s.onPodDelete(unwrap(p)),
     }),
   ];
+  if (inf.storage) {
+    const kinds: [SharedInformer<KObject>, EventResource][] = [
+      [inf.storage.claims, EventResource.PersistentVolumeClaim],
+      [inf.storage.volumes, EventResource.PersistentVolume],
+      [inf.storage.classes, EventResource.StorageClass],
+    ];
+    for (const [informer, resource] of kinds)
+      regs.push(
+        informer.addEventHandler({
+          onAdd: () => s.onStorage(resource, ActionType.Add),
+          onUpdate: (old, o) => {
+            if (!same(old, o)) s.onStorage(resource, ActionType.UpdateOther);
+          },
+          onDelete: () => s.onStorage(resource, ActionType.Delete),
+        }),
+      );
+  }
   return {
     dispose: () => {
       for (const r of regs) void r.dispose();

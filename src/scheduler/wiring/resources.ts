@@ -43,3 +43,24 @@ export const STATEFUL_SETS: ResourceRef = {
   namespaced: true,
   kind: 'StatefulSet',
 };
+export const PERSISTENT_VOLUME_CLAIMS: ResourceRef = {
+  group: '',
+  version: 'v1',
+  resource: 'persistentvolumeclaims',
+  namespaced: true,
+  kind: 'PersistentVolumeClaim',
+};
+export const PERSISTENT_VOLUMES: ResourceRef = {
+  group: '',
+  version: 'v1',
+  resource: 'persistentvolumes',
+  namespaced: false,
+  kind: 'PersistentVolume',
+};
+export const STORAGE_CLASSES: ResourceRef = {
+  group: 'storage.k8s.io',
+  version: 'v1',
+  resource: 'storageclasses',
+  namespaced: false,
+  kind: 'StorageClass',
+};

@@ -23,7 +23,7 @@ import {
 } from '../../client/index.ts';
 import type { Logger } from '../../util/log.ts';
 import type { SchedulerConfig } from '../framework/config.ts';
-import type { SchedulerHost } from '../host.ts';
+import type { PersistentVolumeObject, SchedulerHost, VolumeClaim, VolumeSource } from '../host.ts';
 import { Scheduler } from '../scheduler.ts';
 import { DEFAULT_SCHEDULER_NAME, podKey } from '../types.ts';
 import { ClientSchedulerHost } from './client-host.ts';
@@ -33,11 +33,14 @@ import {
   type NodeObject,
   PDBS,
   type PdbObject,
+  PERSISTENT_VOLUME_CLAIMS,
+  PERSISTENT_VOLUMES,
   type PodObject,
   REPLICA_SETS,
   REPLICATION_CONTROLLERS,
   SERVICES,
   STATEFUL_SETS,
+  STORAGE_CLASSES,
 } from './resources.ts';
 
 /** Upstream's lock: kube-system/kube-scheduler. */
@@ -97,12 +100,23 @@ export function startScheduler(opts: StartSchedulerOptions): RunningScheduler {
     replicaSets: factory.informerFor(REPLICA_SETS).lister,
     statefulSets: factory.informerFor(STATEFUL_SETS).lister,
   };
+  const storage = {
+    claims: factory.informerFor(PERSISTENT_VOLUME_CLAIMS),
+    volumes: factory.informerFor(PERSISTENT_VOLUMES),
+    classes: factory.informerFor(STORAGE_CLASSES),
+  };
+  const volumes: VolumeSource = {
+    claim: (ns, name) => storage.claims.lister.get(`${ns}/${name}`) as VolumeClaim | undefined,
+    volume: (name) => storage.volumes.lister.get(name) as PersistentVolumeObject | undefined,
+    storageClass: (name) => storage.classes.lister.get(name) as { volumeBindingMode?: string } | undefined,
+  };
   const recorder = new EventRecorder(client, { component: SCHEDULER_COMPONENT, log });
   const clientHost = new ClientSchedulerHost({
     client,
     recorder,
     pods: informers.pods.lister,
     defaultSpreadSelector: (pod) => defaultSpreadSelector(spread, pod),
+    volumes,
     log,
   });
   const host = opts.wrapHost ? opts.wrapHost(clientHost) : clientHost;
@@ -122,7 +136,7 @@ export function startScheduler(opts: StartSchedulerOptions): RunningScheduler {
       onError: (err, pod) => log?.warn('scheduling failed', { pod: podKey(pod), err: String(err) }),
     });
     current = s;
-    const feed = feedScheduler(s, informers);
+    const feed = feedScheduler(s, { ...informers, storage });
     markLeading(true);
     log?.info('scheduling', { nodes: informers.nodes.indexer.list().length });
     try {
