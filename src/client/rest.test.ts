@@ -177,8 +177,9 @@ for (const via of ['http', 'loopback'] as const) {
           (after as KObject).metadata?.deletionTimestamp !== undefined,
         'an evicted pod is deleted or terminating',
       );
-      // No node agent runs here: the server says so, and the client decodes it.
-      await rejectsWith(pods.log(p('bind')), 'ServiceUnavailable', 503);
+      // The pod's node does not exist, so there is no agent to ask: the server says so, and the
+      // client decodes it.
+      await rejectsWith(pods.log(p('bind')), 'NotFound', 404);
     });
 
     test('dryRun persists nothing; delete options travel in the body', async () => {

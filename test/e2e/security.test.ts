@@ -440,10 +440,23 @@ describe('audit and encryption', () => {
   test('audit log has one event per request at the configured level', async () => {
     await kubectlAs(TOKENS.bob, ['-n', 'tenant-b', 'create', 'configmap', 'audited', '--from-literal=x=y']);
     await kubectlAs(TOKENS.bob, ['-n', 'tenant-b', 'get', 'pods']);
-    const events = readFileSync(join(dir, 'audit.log'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    // Events are written as responses complete, through a file stream: wait for bob's list.
+    const read = () =>
+      readFileSync(join(dir, 'audit.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+    let events = read();
+    for (let i = 0; i < 50; i++) {
+      if (
+        events.some(
+          (e) => e.verb === 'list' && e.objectRef?.namespace === 'tenant-b' && e.user.username === 'bob',
+        )
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 100));
+      events = read();
+    }
     const cm = events.find(
       (e) =>
         e.verb === 'create' &&
