@@ -117,6 +117,8 @@ export interface ApiServerOptions {
   log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
 
+/** kubeadm-style discovery: anonymous reads reach RBAC (which grants only this object). */
+const CLUSTER_INFO_PATH = '/api/v1/namespaces/kube-public/configmaps/cluster-info';
 /** Paths anyone may read, as upstream's system:public-info-viewer role allows. */
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
@@ -463,7 +465,8 @@ export class ApiServer {
       // --- security: audit every request (even refused ones), then authorize ---
       if (this.#o.audit)
         auditRequest(this.#o.audit, info, req, res, ctx, auditId, req.url ?? '/', this.#o.protobuf);
-      if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
+      if (!user && !PUBLIC_PATHS.has(path) && !(req.method === 'GET' && path === CLUSTER_INFO_PATH))
+        throw unauthorized();
       if (this.authz && !PUBLIC_PATHS.has(path)) {
         const attrs = authzAttributes(info, ctx.user);
         const d = this.authz.authorize(attrs);
@@ -661,7 +664,7 @@ export class ApiServer {
       throw badRequest('Upgrade request required');
     if (kind.group === '' && kind.plural === 'nodes' && sub === 'proxy' && info.verb === 'get')
       return streaming.handleNodeProxy(this.#streamingDeps(), info.name, info.parts.join('/'), q, res);
-    if (sub && sub !== 'status' && sub !== 'scale' && sub !== 'finalize') {
+    if (sub && sub !== 'status' && sub !== 'scale' && sub !== 'finalize' && sub !== 'approval') {
       // pods/proxy, services/proxy: not proxied yet.
       throw new ApiError(
         503,

@@ -18,7 +18,7 @@ import { ApiServer } from '../apiserver/server.ts';
 import { ensureAgentClientCert } from '../apiserver/streaming/index.ts';
 import { openBackend } from '../storage/open.ts';
 import { createLogger, type LogLevel } from '../util/log.ts';
-import { bootstrapCluster } from './bootstrap.ts';
+import { bootstrapCluster, bootstrapJoin } from './bootstrap.ts';
 import { bootstrapStorage } from './bootstrap-storage.ts';
 import { mintControlPlaneTokens, startControlPlane } from './control-plane.ts';
 
@@ -133,6 +133,10 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
     caCertPem: pki.caCertPem,
     clientCertPem: pki.adminCertPem,
     clientKeyPem: pki.adminKeyPem,
+  });
+  await bootstrapJoin(api, {
+    caCertPem: pki.caCertPem,
+    server: `https://${host.includes(':') ? `[${host}]` : host}:${addr.port}`,
   });
   const startMs = performance.now() - t0;
   log.info('ready', { port: addr.port, startMs: Math.round(startMs), datastore: backend.name });

@@ -1,5 +1,7 @@
 // Every controller the manager can run, keyed by upstream's controller name (the names
 // `kube-controller-manager --controllers` accepts). Helpers add one line per controller.
+import { csrApprovingControllerFactory } from './certificates/approver.ts';
+import { csrSigningControllerFactory } from './certificates/signer.ts';
 import { cronJobControllerFactory } from './cronjob/controller.ts';
 import { daemonSetControllerFactory } from './daemonset/controller.ts';
 import { deploymentControllerFactory } from './deployment/controller.ts';
@@ -40,4 +42,6 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   'root-ca-cert-publisher': rootCaCertPublisherFactory,
   nodeipam: nodeIpamControllerFactory,
   'persistentvolume-binder': volumeControllerFactory,
+  csrapproving: csrApprovingControllerFactory,
+  csrsigning: csrSigningControllerFactory,
 };

@@ -3,6 +3,7 @@
 import { APPS_KINDS } from './apps/index.ts';
 import { AUTOSCALING_KINDS } from './autoscaling/index.ts';
 import { BATCH_KINDS } from './batch/index.ts';
+import { CERTIFICATES_KINDS } from './certificates/index.ts';
 import { COORDINATION_KINDS } from './coordination/index.ts';
 import { CORE_KINDS } from './core/index.ts';
 import { DISCOVERY_KINDS } from './discovery/index.ts';
@@ -21,6 +22,7 @@ export const ALL_KINDS: readonly KindDef[] = [
   ...EVENTS_KINDS,
   ...AUTOSCALING_KINDS,
   ...BATCH_KINDS,
+  ...CERTIFICATES_KINDS,
   ...NETWORKING_KINDS,
   ...POLICY_KINDS,
   ...RBAC_KINDS,

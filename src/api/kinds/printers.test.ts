@@ -607,6 +607,28 @@ const CASES: Case[] = [
     cells: ['web', '50%', 'N/A', 1, '3m'],
   },
   {
+    group: 'certificates.k8s.io',
+    plural: 'certificatesigningrequests',
+    name: 'approved and issued node client CSR',
+    obj: {
+      metadata: { name: 'csr-x', creationTimestamp: CREATED },
+      spec: {
+        signerName: 'kubernetes.io/kube-apiserver-client-kubelet',
+        username: 'system:bootstrap:abcdef',
+        expirationSeconds: 3600,
+      },
+      status: { conditions: [{ type: 'Approved', status: 'True' }], certificate: 'Y2VydA==' },
+    },
+    cells: [
+      'csr-x',
+      '3m',
+      'kubernetes.io/kube-apiserver-client-kubelet',
+      'system:bootstrap:abcdef',
+      '60m',
+      'Approved,Issued',
+    ],
+  },
+  {
     group: 'scheduling.k8s.io',
     plural: 'priorityclasses',
     name: 'priority class',

@@ -6,6 +6,7 @@ import { EscalationCheck } from '../authz/escalation.ts';
 import type { AuthorizationChain } from '../authz/index.ts';
 import type { WatchedResource } from '../authz/watched-resource.ts';
 import type { AdmissionPlugin } from '../registry/admission.ts';
+import { CsrRequester } from './csr-requester.ts';
 import { DefaultStorageClass } from './default-storage-class.ts';
 import { LimitRanger } from './limit-ranger.ts';
 import { NamespaceLifecycle } from './namespace-lifecycle.ts';
@@ -56,6 +57,7 @@ export function securityAdmission(d: SecurityAdmissionDeps): SecurityPlugins {
     new LimitRanger((ns) => inNamespace(limitRanges, ns)),
     new ServiceAccountAdmission(sas),
     new NodeRestriction(),
+    new CsrRequester(),
     new PriorityAdmission({
       get: (name) => classes.get('', name)?.obj,
       all: () => [...classes.items()].map((e) => e.obj),

@@ -287,6 +287,10 @@ export class ResourceStore {
     if (subresource === 'status') {
       obj = deepClone(old);
       obj.status = deepClone(input.status);
+    } else if (subresource === 'approval') {
+      // CSR approval: only the conditions change.
+      obj = deepClone(old);
+      obj.status = { ...(obj.status ?? {}), conditions: deepClone(input.status?.conditions ?? []) };
     } else if (subresource === 'finalize') {
       obj = deepClone(old);
       obj.spec = { ...(obj.spec ?? {}), finalizers: deepClone(input.spec?.finalizers ?? []) };
