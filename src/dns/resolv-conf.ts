@@ -116,3 +116,46 @@ export function formatResolvConf(conf: ResolvConf): string {
   if (conf.options.length > 0) text += `options ${conf.options.join(' ')}\n`;
   return text;
 }
+
+export interface ClusterResolvConfOptions {
+  /** The cluster DNS Service IP (10.43.0.10). */
+  nameserver: string;
+  /** The pod's namespace: first in the search list. */
+  namespace: string;
+  clusterDomain?: string;
+  /** The node's own search domains, appended as the kubelet does. */
+  hostSearch?: readonly string[];
+  /** Replace or add options (`ndots:2`, `edns0`); ndots:5 stays unless replaced. */
+  options?: readonly string[];
+}
+
+/**
+ * The resolv.conf text of a ClusterFirst pod, for callers holding no Pod object. The agent should
+ * prefer `podResolvConf(pod, ctx)` + `formatResolvConf`, which also honours dnsPolicy and dnsConfig.
+ */
+export function clusterResolvConf(o: ClusterResolvConfOptions): string {
+  const pod: Pod = {
+    metadata: { namespace: o.namespace },
+    spec: {
+      containers: [],
+      dnsPolicy: 'ClusterFirst',
+      ...(o.options?.length
+        ? {
+            dnsConfig: {
+              options: o.options.map((opt) => {
+                const i = opt.indexOf(':');
+                return i === -1 ? { name: opt } : { name: opt.slice(0, i), value: opt.slice(i + 1) };
+              }),
+            },
+          }
+        : {}),
+    },
+  };
+  return formatResolvConf(
+    podResolvConf(pod, {
+      clusterDNS: [o.nameserver],
+      clusterDomain: o.clusterDomain,
+      host: { nameservers: [], searches: [...(o.hostSearch ?? [])], options: [] },
+    }),
+  );
+}

@@ -1,5 +1,5 @@
 // CNI network configurations for a node's pods, pure: `loopback` for lo, `bridge` (gateway on the
-// bridge, masquerade out, hairpin so a pod reaches itself through a Service) with `host-local` IPAM
+// bridge, hairpin so a pod reaches itself through a Service) with `host-local` IPAM
 // over the node's pod CIDR, and `portmap` for hostPorts. Chained by hand (prevResult), since the
 // agent runs the plugin binaries itself.
 
@@ -71,7 +71,8 @@ export function bridgeConfig(opts: NetworkOptions) {
     type: 'bridge',
     bridge,
     isGateway: true,
-    ipMasq: true,
+    // Masquerading is ours (pod-masquerade.ts): the plugin's per-pod CNI-<hash> chains leak.
+    ipMasq: false,
     hairpinMode: true,
     ...(opts.mtu ? { mtu: opts.mtu } : {}),
     ipam: {

@@ -1,11 +1,13 @@
 // Uninstall for pod networking: tear down every pod we still have a result for, remove stray
-// `skiff-` namespaces, the network's iptables chains, the bridge, and our IPAM/result state.
+// `skiff-` namespaces, the network's iptables chains (the CNI plugins' and our masquerade chain),
+// the bridge, and our IPAM/result state.
 
 import { rm } from 'node:fs/promises';
 import { runCommand } from '../runtime/command.ts';
 import { DEFAULT_BRIDGE, DEFAULT_NETWORK_NAME } from './cni-config.ts';
 import { removeNetworkIptables } from './iptables-cleanup.ts';
 import { NETNS_PREFIX } from './netns.ts';
+import { removePodMasquerade } from './pod-masquerade.ts';
 import type { PodNetwork } from './pod-network.ts';
 
 export async function bridgeExists(bridge: string): Promise<boolean> {
@@ -34,6 +36,7 @@ export async function removeNetworkHostState(opts: NetworkCleanupOptions = {}): 
     if (ns?.startsWith(prefix)) await runCommand('ip', ['netns', 'delete', ns], { allowFailure: true });
   }
   await removeNetworkIptables(name);
+  await removePodMasquerade(name);
   if (await bridgeExists(bridge)) await runCommand('ip', ['link', 'delete', bridge, 'type', 'bridge']);
   if (opts.stateDir) await rm(opts.stateDir, { recursive: true, force: true });
 }

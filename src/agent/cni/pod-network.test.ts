@@ -9,6 +9,7 @@ import { runCommand } from '../runtime/command.ts';
 import { networkChains } from './iptables-cleanup.ts';
 import { listNetns, netnsName } from './netns.ts';
 import { bridgeExists, removeNetworkHostState } from './network-cleanup.ts';
+import { podMasqChain, podMasqueradePresent } from './pod-masquerade.ts';
 import { PodNetwork } from './pod-network.ts';
 
 const scope = newRuntimeScope();
@@ -35,6 +36,7 @@ describe('PodNetwork with the standard CNI plugins', () => {
     });
     await writeFile('/proc/sys/net/ipv4/ip_forward', ipForward);
     assert.deepEqual(await findLeaks(scope), []);
+    assert.equal(await podMasqueradePresent(scope.network), false, 'masquerade chain left behind');
     await rm(scope.stateDir, { recursive: true, force: true });
   });
 
@@ -58,7 +60,16 @@ describe('PodNetwork with the standard CNI plugins', () => {
     assert.match(lo, /UP/);
     // host-local keeps its leases under our state dir, not /var/lib/cni.
     assert.ok((await readdir(join(stateDir, 'ipam', scope.network))).includes(sa.ip));
-    assert.ok((await networkChains(scope.network)).length >= 2, 'masquerade chains for both pods');
+    assert.deepEqual(await networkChains(scope.network), [], 'the bridge plugin makes no CNI-<hash> chains');
+    const nat = (await runCommand('iptables-save', ['-t', 'nat'])).stdout;
+    const chain = podMasqChain(scope.network);
+    assert.match(nat, new RegExp(`-A POSTROUTING .*-j ${chain}`));
+    assert.match(nat, new RegExp(`-A ${chain} -s 10\\.42\\.251\\.0/24 -j MASQUERADE`));
+    // One jump however many pods (and PodNetwork instances) set up.
+    await newNetwork().setUp(`${scope.idPrefix}c`);
+    await newNetwork().tearDown(`${scope.idPrefix}c`);
+    const again = (await runCommand('iptables-save', ['-t', 'nat'])).stdout;
+    assert.equal(again.split('\n').filter((l) => l.endsWith(`-j ${chain}`)).length, 1);
     await net.tearDown(a);
     await net.tearDown(b);
     assert.deepEqual(await listNetns(`skiff-${scope.idPrefix}`), []);
@@ -106,5 +117,6 @@ describe('PodNetwork with the standard CNI plugins', () => {
     assert.equal(await bridgeExists(scope.bridge), false);
     assert.deepEqual(await networkChains(scope.network), []);
     assert.deepEqual(await listNetns(`skiff-${scope.idPrefix}`), []);
+    assert.equal(await podMasqueradePresent(scope.network), false, 'masquerade chain removed');
   });
 });

@@ -1,6 +1,7 @@
 // Pod networking with the standard CNI plugins:
 //
-//   setUp(id):    ip netns add skiff-<id> ─► loopback ADD (lo) ─► bridge ADD (eth0, host-local IP)
+//   setUp(id):    masquerade chain ensured (once per instance; pod-masquerade.ts)
+//                 ─► ip netns add skiff-<id> ─► loopback ADD (lo) ─► bridge ADD (eth0, host-local IP)
 //                 ─► portmap ADD (hostPorts; prevResult = bridge result) ─► result saved
 //   tearDown(id): portmap DEL ─► bridge DEL (prevResult) ─► loopback DEL ─► ip netns delete
 //
@@ -22,11 +23,21 @@ import {
 } from './cni-config.ts';
 import { type CniResult, invokePlugin } from './cni-plugin.ts';
 import { createNetns, deleteNetns, netnsPath } from './netns.ts';
+import { ensurePodMasquerade, type IptablesRunner } from './pod-masquerade.ts';
 
 const POD_IFNAME = 'eth0';
 
 export interface PodNetworkOptions {
   podCidr: string;
+  /**
+   * Every node's pods (default: podCidr alone). Pod traffic to anything else is masqueraded; set
+   * it to the cluster CIDR so pod-to-pod traffic across nodes keeps its source address.
+   */
+  clusterCidr?: string;
+  /** Set false when something else masquerades pod traffic (default true). */
+  masquerade?: boolean;
+  /** Where iptables runs (tests: inside a network namespace). Default: the host. */
+  iptables?: IptablesRunner;
   /** Our state: ADD results and host-local leases. */
   stateDir: string;
   networkName?: string;
@@ -54,6 +65,8 @@ export class PodNetwork {
   readonly #resultsDir: string;
   readonly #ipamDir: string;
   readonly #mtu: number | undefined;
+  readonly #masquerade: { clusterCidr: string; run: IptablesRunner | undefined } | undefined;
+  #masqueradeReady: Promise<void> | undefined;
 
   constructor(opts: PodNetworkOptions) {
     this.networkName = opts.networkName ?? DEFAULT_NETWORK_NAME;
@@ -63,6 +76,24 @@ export class PodNetwork {
     this.#resultsDir = join(opts.stateDir, 'results');
     this.#ipamDir = join(opts.stateDir, 'ipam');
     this.#mtu = opts.mtu;
+    this.#masquerade =
+      opts.masquerade === false
+        ? undefined
+        : { clusterCidr: opts.clusterCidr ?? opts.podCidr, run: opts.iptables };
+  }
+
+  /** Creates (or repairs) the network's masquerade chain; concurrent setUps share one attempt. */
+  ensureMasquerade(): Promise<void> {
+    const m = this.#masquerade;
+    if (!m) return Promise.resolve();
+    this.#masqueradeReady ??= ensurePodMasquerade(
+      { networkName: this.networkName, podCidr: this.podCidr, clusterCidr: m.clusterCidr },
+      m.run,
+    ).catch((err: unknown) => {
+      this.#masqueradeReady = undefined; // retried by the next setUp
+      throw err;
+    });
+    return this.#masqueradeReady;
   }
 
   get gateway(): string {
@@ -83,6 +114,7 @@ export class PodNetwork {
   async setUp(id: string, opts: { portMappings?: PortMapping[] } = {}): Promise<PodNetworkStatus> {
     await mkdir(this.#resultsDir, { recursive: true });
     await mkdir(this.#ipamDir, { recursive: true });
+    await this.ensureMasquerade();
     const netns = await createNetns(id);
     const base = { binDir: this.#binDir, containerId: id, netns };
     const portMappings = opts.portMappings ?? [];
