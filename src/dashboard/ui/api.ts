@@ -43,6 +43,9 @@ export class ApiFailure extends Error {
 }
 
 export const FIELD_MANAGER = 'skiff-dashboard';
+/** Times a request that got no answer is sent again, and the pause before each. */
+export const NETWORK_RETRIES = 2;
+export const NETWORK_RETRY_MS = 250;
 export const APPLY_PATCH = 'application/apply-patch+yaml';
 export const MERGE_PATCH = 'application/merge-patch+json';
 
@@ -70,7 +73,7 @@ export class Api {
       Accept: 'application/json',
     };
     if (o.contentType) headers['Content-Type'] = o.contentType;
-    const res = await this.#fetch(this.base + path, {
+    const res = await this.#send(path, {
       method: o.method ?? 'GET',
       headers,
       body: o.body,
@@ -79,6 +82,24 @@ export class Api {
     const text = await res.text();
     if (!res.ok) throw failureFrom(res.status, text);
     return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  /**
+   * fetch, sent again when it failed without an answer. Chromium fails requests still connecting
+   * with ERR_NETWORK_CHANGED whenever the host's interfaces change — which a node does each time
+   * it starts a pod (bridge, veths) — and a keep-alive connection may close just as it is reused.
+   * Every call the UI makes is safe to repeat (reads, scale, apply, rollback, access reviews).
+   */
+  async #send(path: string, init: RequestInit, base = this.base): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#fetch(base + path, init);
+      } catch (err) {
+        if (init.signal?.aborted || !(err instanceof TypeError)) throw err;
+        if (attempt >= NETWORK_RETRIES) throw unreachable(err);
+        await new Promise((r) => setTimeout(r, NETWORK_RETRY_MS));
+      }
+    }
   }
 
   get = (path: string, signal?: AbortSignal) => this.request(path, { signal });
@@ -99,17 +120,14 @@ export class Api {
   async *watch(path: string, resourceVersion: string, signal: AbortSignal): AsyncGenerator<WatchEvent> {
     const sep = path.includes('?') ? '&' : '?';
     const url = `${this.base}${path}${sep}watch=1&allowWatchBookmarks=true&resourceVersion=${resourceVersion}`;
-    const res = await this.#fetch(url, { headers: { Authorization: `Bearer ${this.token}` }, signal });
+    const res = await this.#send(url, { headers: { Authorization: `Bearer ${this.token}` }, signal }, '');
     if (!res.ok || !res.body) throw failureFrom(res.status, await res.text());
     yield* watchEvents(res.body, signal);
   }
 
   /** Streams text (pod logs with follow=true) chunk by chunk. */
   async *stream(path: string, signal: AbortSignal): AsyncGenerator<string> {
-    const res = await this.#fetch(this.base + path, {
-      headers: { Authorization: `Bearer ${this.token}` },
-      signal,
-    });
+    const res = await this.#send(path, { headers: { Authorization: `Bearer ${this.token}` }, signal });
     if (!res.ok || !res.body) throw failureFrom(res.status, await res.text());
     const decoder = new TextDecoder();
     const reader = res.body.getReader();
@@ -124,6 +142,12 @@ export class Api {
     }
   }
 }
+
+/** A fetch that never got an answer (server down, connection reset): say so in words. */
+export function unreachable(err: unknown): Error {
+  return new Error(`${UNREACHABLE}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
+export const UNREACHABLE = 'could not reach the API server';
 
 /** Turns an error body into an ApiFailure: the Status's message when there is one. */
 export function failureFrom(code: number, text: string): ApiFailure {

@@ -42,10 +42,11 @@ interface MetricsItem {
 /** One sample, or undefined when the metrics API is not served (404/503: no metrics server). */
 export async function sampleUsage(api: Api, now = Date.now()): Promise<UsageSample | undefined> {
   try {
-    const [nodes, pods] = await Promise.all([
-      api.request<{ items: MetricsItem[] }>(NODE_METRICS_PATH),
-      api.request<{ items: MetricsItem[] }>(POD_METRICS_PATH),
-    ]);
+    // One after the other: the API server scrapes each agent once and reuses that summary for a
+    // few seconds, while two concurrent misses scrape twice a few ms apart — and a CPU rate over
+    // a few ms reads as 0 (or noise).
+    const nodes = await api.request<{ items: MetricsItem[] }>(NODE_METRICS_PATH);
+    const pods = await api.request<{ items: MetricsItem[] }>(POD_METRICS_PATH);
     const sample: UsageSample = { time: now, nodes: new Map(), pods: new Map() };
     for (const n of nodes.items) {
       if (n.usage)
@@ -66,3 +67,31 @@ export async function sampleUsage(api: Api, now = Date.now()): Promise<UsageSamp
     throw e;
   }
 }
+
+export interface PodUsage {
+  namespace: string;
+  name: string;
+  cpu: number;
+  memory: number;
+}
+
+/** The sample's pods, busiest CPU first (memory breaks ties), at most `limit` of them. */
+export function topPods(sample: UsageSample, limit: number): PodUsage[] {
+  return [...sample.pods]
+    .map(([key, [cpu, memory]]) => {
+      const slash = key.indexOf('/');
+      return { namespace: key.slice(0, slash), name: key.slice(slash + 1), cpu, memory };
+    })
+    .sort((a, b) => b.cpu - a.cpu || b.memory - a.memory || a.name.localeCompare(b.name))
+    .slice(0, limit);
+}
+
+/** CPU as `kubectl top` prints it: whole millicores. */
+export const formatCpu = (cores: number): string => `${Math.round(cores * 1000)}m`;
+
+/**
+ * Memory as `kubectl top` prints it (whole MiB), but in KiB below 1 MiB: a small container's
+ * working set would otherwise read as an alarming "0Mi".
+ */
+export const formatMemory = (bytes: number): string =>
+  bytes < 2 ** 20 ? `${Math.round(bytes / 2 ** 10)}Ki` : `${Math.round(bytes / 2 ** 20)}Mi`;

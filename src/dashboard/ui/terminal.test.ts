@@ -50,7 +50,18 @@ const POD = {
     creationTimestamp: new Date().toISOString(),
   },
   spec: { nodeName: 'skiff-node', containers: [{ name: 'main', image: 'busybox' }] },
-  status: { phase: 'Running' },
+  // As an agent reports it: the view follows logs of, and opens shells into, a running attempt.
+  status: {
+    phase: 'Running',
+    containerStatuses: [
+      {
+        name: 'main',
+        containerID: 'runc://sh-1-main',
+        ready: true,
+        state: { running: { startedAt: '2026-01-01T00:00:00Z' } },
+      },
+    ],
+  },
 };
 
 function json(res: ServerResponse, body: unknown): void {

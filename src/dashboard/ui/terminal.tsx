@@ -15,6 +15,13 @@ import {
 
 /** The shell tried first; busybox and Debian images both have /bin/sh. */
 export const SHELL = ['/bin/sh'];
+/** Shown when the server refused the upgrade; a browser WebSocket cannot read why. */
+export const EXEC_REFUSED =
+  'could not open a shell: the server refused (is the container still running, and may you exec into it?)';
+/** Room xterm.js keeps for its vertical scroll bar beside the text. */
+const SCROLLBAR_PX = 16;
+/** Narrower than this, line editing in a shell becomes unusable. */
+const MIN_COLS = 20;
 
 export interface TerminalOptions {
   token: string;
@@ -33,6 +40,10 @@ export function openTerminal(el: HTMLElement, o: TerminalOptions): () => void {
     theme: { background: '#0f172a' },
   });
   term.open(el);
+  // As wide as the panel (xterm.js starts at 80 columns): the shell learns the size by a resize frame.
+  fitColumns(term, el);
+  const watchSize = new ResizeObserver(() => fitColumns(term, el));
+  watchSize.observe(el);
   // xterm.js skips drawing while off screen; bring the new terminal into view.
   el.scrollIntoView({ block: 'nearest' });
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -40,8 +51,10 @@ export function openTerminal(el: HTMLElement, o: TerminalOptions): () => void {
   const ws = new WebSocket(url, [EXEC_PROTOCOL, bearerProtocol(o.token)]);
   ws.binaryType = 'arraybuffer';
   let statusJson = '';
+  let opened = false;
   const decoder = new TextDecoder();
   ws.onopen = () => {
+    opened = true;
     o.onStatus('connected');
     ws.send(resizeFrame(term.cols, term.rows));
   };
@@ -51,11 +64,16 @@ export function openTerminal(el: HTMLElement, o: TerminalOptions): () => void {
     else if (channel === CHANNEL.error) statusJson += decoder.decode(payload);
   };
   ws.onclose = (ev) => {
+    // Refused before the upgrade (the container stopped, exec forbidden): the browser hides the
+    // HTTP answer, so onerror's message stands.
+    if (!opened) return;
     o.onStatus(
       ev.code === 1000 || statusJson ? exitMessage(statusJson).message : `connection closed (${ev.code})`,
     );
   };
-  ws.onerror = () => o.onStatus('could not connect (is exec available on this server?)');
+  ws.onerror = () => {
+    if (!opened) o.onStatus(EXEC_REFUSED);
+  };
   const input = term.onData((d) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(frame(CHANNEL.stdin, d));
   });
@@ -64,6 +82,7 @@ export function openTerminal(el: HTMLElement, o: TerminalOptions): () => void {
   });
   term.focus();
   return () => {
+    watchSize.disconnect();
     input.dispose();
     resize.dispose();
     // Like kubectl when its stdin ends: close channel 0 first, so the shell sees EOF.
@@ -71,4 +90,15 @@ export function openTerminal(el: HTMLElement, o: TerminalOptions): () => void {
     ws.close(1000);
     term.dispose();
   };
+}
+
+/** Resizes the terminal to as many columns as fit in `el`, measured from the cells xterm.js drew. */
+function fitColumns(term: Terminal, el: HTMLElement): void {
+  const screen = el.querySelector<HTMLElement>('.xterm-screen');
+  if (!screen?.clientWidth) return;
+  const cell = screen.clientWidth / term.cols;
+  const style = getComputedStyle(el);
+  const inner = el.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight);
+  const cols = Math.max(MIN_COLS, Math.floor((inner - SCROLLBAR_PX) / cell));
+  if (cols !== term.cols) term.resize(cols, term.rows);
 }

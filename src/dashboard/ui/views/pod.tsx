@@ -2,13 +2,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api.ts';
 import { useCan, useLive } from '../hooks.tsx';
+import { type ContainerAttempt, containerAttempt, followLog } from '../log-follow.ts';
 import { describeError } from '../notices.tsx';
 import { age, KINDS, pathFor, summarize } from '../resources.ts';
 import { Badge, ErrorLine, Panel } from '../widgets.tsx';
-
-/** Lines of history requested before following, and the most the view keeps. */
-const LOG_TAIL = 500;
-const LOG_KEEP_CHARS = 512 * 1024;
 
 export function PodView({ api, namespace, name }: { api: Api; namespace: string; name: string }) {
   const list = useLive(api, pathFor(KINDS.Pod, namespace));
@@ -32,6 +29,7 @@ export function PodView({ api, namespace, name }: { api: Api; namespace: string;
     );
   }
   const s = summarize('Pod', pod);
+  const attempt = c ? containerAttempt(pod, c) : undefined;
   return (
     <div class="grid">
       <Panel title={`Pod ${namespace}/${name}`}>
@@ -56,8 +54,27 @@ export function PodView({ api, namespace, name }: { api: Api; namespace: string;
           </dd>
         </dl>
       </Panel>
-      {c && <Logs api={api} namespace={namespace} name={name} container={c} />}
-      {c && canExec && <Exec api={api} namespace={namespace} name={name} container={c} />}
+      {c && (
+        <Logs
+          key={`logs/${namespace}/${name}/${c}`}
+          api={api}
+          namespace={namespace}
+          name={name}
+          container={c}
+          attempt={attempt}
+        />
+      )}
+      {c && canExec && (
+        // Keyed: a terminal opened on one pod must not reopen itself on the next pod shown.
+        <Exec
+          key={`exec/${namespace}/${name}/${c}`}
+          api={api}
+          namespace={namespace}
+          name={name}
+          container={c}
+          running={attempt?.running ?? false}
+        />
+      )}
     </div>
   );
 }
@@ -67,58 +84,62 @@ function Logs({
   namespace,
   name,
   container,
+  attempt,
 }: {
   api: Api;
   namespace: string;
   name: string;
   container: string;
+  attempt: ContainerAttempt | undefined;
 }) {
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const pre = useRef<HTMLPreElement>(null);
+  // A new stream per container attempt: none before it starts, a fresh one after a restart.
   useEffect(() => {
-    const ctl = new AbortController();
     setText('');
     setError('');
-    const q = new URLSearchParams({ follow: 'true', container, tailLines: String(LOG_TAIL) });
-    void (async () => {
-      try {
-        for await (const chunk of api.stream(
-          `${pathFor(KINDS.Pod, namespace, name, 'log')}?${q}`,
-          ctl.signal,
-        )) {
-          setText((t) => (t + chunk).slice(-LOG_KEEP_CHARS));
-        }
-      } catch (e) {
-        if (!ctl.signal.aborted) setError(describeError(e));
-      }
-    })();
+    if (!attempt?.id) return;
+    const ctl = new AbortController();
+    void followLog(
+      api,
+      { namespace, pod: name, container },
+      { text: setText, error: setError, describe: describeError },
+      ctl.signal,
+    );
     return () => ctl.abort();
-  }, [api, namespace, name, container]);
+  }, [api, namespace, name, container, attempt?.id]);
   useEffect(() => {
     const el = pre.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, [text]);
+  const placeholder = attempt?.id
+    ? 'Waiting for output…'
+    : `Waiting for the container to start (${attempt?.waiting})…`;
   return (
     <Panel title={`Logs · ${container}`}>
       <ErrorLine error={error} />
       <pre class="logs" ref={pre} data-testid="logs">
-        {text || (error ? '' : 'Waiting for output…')}
+        {text || (error ? '' : placeholder)}
       </pre>
     </Panel>
   );
 }
+
+const NOT_RUNNING = 'A shell can be opened once the container is running.';
 
 function Exec({
   api,
   namespace,
   name,
   container,
+  running,
 }: {
   api: Api;
   namespace: string;
   name: string;
   container: string;
+  running: boolean;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const [open, setOpen] = useState(false);
@@ -147,12 +168,13 @@ function Exec({
     <Panel
       title={`Terminal · ${container}`}
       actions={
-        <button type="button" onClick={() => setOpen(!open)}>
+        <button type="button" disabled={!open && !running} onClick={() => setOpen(!open)}>
           {open ? 'Close' : 'Open shell'}
         </button>
       }
     >
-      {open && <div class="terminal" ref={host} />}
+      {open && <div class="terminal-host" ref={host} />}
+      {!open && !running && <p class="muted">{NOT_RUNNING}</p>}
       {status && <p class="muted">{status}</p>}
     </Panel>
   );

@@ -1,15 +1,20 @@
-// Usage charts (uPlot) from metrics.k8s.io, sampled while the view is open; "metrics unavailable"
-// when the cluster serves no metrics API.
+// Usage from metrics.k8s.io (the agents' cgroup counters), sampled while the view is open: node
+// CPU and memory charts (uPlot), the busiest pods' CPU chart and a `kubectl top pods` table;
+// "metrics unavailable" when the cluster serves no metrics API.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api.ts';
-import { sampleUsage, type UsageSample } from '../metrics.ts';
+import { formatCpu, formatMemory, sampleUsage, topPods, type UsageSample } from '../metrics.ts';
 import { describeError } from '../notices.tsx';
-import { ErrorLine, Panel } from '../widgets.tsx';
+import { ErrorLine, Panel, Table } from '../widgets.tsx';
 
 /** metrics-server's own resolution is 15 s; 5 s keeps the chart moving without load. */
 const SAMPLE_MS = 5000;
 /** Samples kept (10 minutes at 5 s). */
 const KEEP = 120;
+/** Pods drawn in the CPU chart: more lines than this are unreadable. */
+const CHART_PODS = 5;
+/** Rows of the pod table (the busiest first, as `kubectl top pods --sort-by=cpu`). */
+const TABLE_PODS = 20;
 
 export function UsageView({ api }: { api: Api }) {
   const [samples, setSamples] = useState<UsageSample[]>([]);
@@ -65,6 +70,8 @@ export function UsageView({ api }: { api: Api }) {
       </Panel>
     );
   }
+  const busiest = topPods(last, TABLE_PODS);
+  const charted = busiest.slice(0, CHART_PODS).map((p) => `${p.namespace}/${p.name}`);
   return (
     <div class="grid two">
       <ErrorLine error={error} />
@@ -74,9 +81,32 @@ export function UsageView({ api }: { api: Api }) {
       <Panel title="Node memory (MiB)">
         <Chart samples={samples} series={nodes} pick={(s, n) => (s.nodes.get(n)?.[1] ?? 0) / 2 ** 20} />
       </Panel>
+      {charted.length > 0 && (
+        <Panel title="Busiest pods, CPU (millicores)">
+          <Chart samples={samples} series={charted} pick={(s, p) => mcores(s.pods.get(p)?.[0])} />
+        </Panel>
+      )}
+      <Panel title={`Pods (${last.pods.size})`}>
+        <div data-testid="pod-usage">
+          <Table
+            head={['Pod', 'CPU', 'Memory']}
+            empty="No pod has reported usage yet."
+            rows={busiest.map((p) => [
+              <a key="n" href={`#/pod/${encodeURIComponent(p.namespace)}/${encodeURIComponent(p.name)}`}>
+                {p.namespace}/{p.name}
+              </a>,
+              formatCpu(p.cpu),
+              formatMemory(p.memory),
+            ])}
+          />
+        </div>
+      </Panel>
     </div>
   );
 }
+
+/** Pods mostly use a sliver of a core: millicores keep the axis readable (as kubectl top does). */
+const mcores = (cores: number | undefined) => (cores === undefined ? undefined : cores * 1000);
 
 function Chart({
   samples,
@@ -114,5 +144,15 @@ function Chart({
   useEffect(() => {
     plot.current?.setData(data);
   });
-  return <div class="chart" data-testid="usage-chart" data-points={samples.length} ref={el} />;
+  // The newest values, readable without the canvas (tests, tooling).
+  const newest = data.slice(1).map((col) => col[col.length - 1] ?? null);
+  return (
+    <div
+      class="chart"
+      data-testid="usage-chart"
+      data-points={samples.length}
+      data-latest={JSON.stringify(newest)}
+      ref={el}
+    />
+  );
 }
