@@ -152,35 +152,55 @@ test('required and preferred node affinity', () =>
     }
   }));
 
-test('pod anti-affinity spreads pods one per node', () =>
+test('pod anti-affinity spreads a Deployment one per node', () =>
   scenario('sched-anti', async () => {
     for (const n of ['a', 'b', 'c']) await addNode({ name: `skiff-anti-${n}` });
-    const spec = {
-      affinity: {
-        podAntiAffinity: {
-          requiredDuringSchedulingIgnoredDuringExecution: [
-            { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' },
-          ],
+    const deployment = (replicas: number) =>
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'sched-anti' },
+        spec: {
+          replicas,
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: {
+              containers: [{ name: 'c', image: 'busybox:1.36' }],
+              affinity: {
+                podAntiAffinity: {
+                  requiredDuringSchedulingIgnoredDuringExecution: [
+                    { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' },
+                  ],
+                },
+              },
+            },
+          },
         },
-      },
-    };
-    const placed = new Set<string>();
-    for (let i = 0; i < 3; i++) {
-      await kubectl(['apply', '-f', '-'], podYaml('sched-anti', `web-${i}`, spec, { app: 'web' }));
-      placed.add(await nodeOf('sched-anti', `web-${i}`));
-    }
-    assert.equal(placed.size, 3);
-    // A fourth has nowhere to go.
-    await kubectl(['apply', '-f', '-'], podYaml('sched-anti', 'web-3', spec, { app: 'web' }));
-    const cond = await until('web-3 unschedulable', async () =>
-      (await podSpec('sched-anti', 'web-3')).status?.conditions?.find(
+      });
+    const podsOf = async () =>
+      JSON.parse(await kubectl(['get', 'pods', '-n', 'sched-anti', '-l', 'app=web', '-o', 'json']))
+        .items as KObject[];
+    await kubectl(['apply', '-f', '-'], deployment(3));
+    const bound = await until('3 replicas bound', async () => {
+      const pods = await podsOf();
+      const nodes = pods.map((p) => p.spec?.nodeName).filter(Boolean);
+      return pods.length === 3 && nodes.length === 3 ? nodes : undefined;
+    });
+    assert.equal(new Set(bound).size, 3, `one per node: ${bound}`);
+    // A fourth replica has nowhere to go.
+    await kubectl(['apply', '-f', '-'], deployment(4));
+    const cond = await until('the 4th replica unschedulable', async () => {
+      const pending = (await podsOf()).find((p) => !p.spec?.nodeName);
+      return pending?.status?.conditions?.find(
         (c: KObject) => c.type === 'PodScheduled' && c.status === 'False',
-      ),
-    );
+      );
+    });
     assert.match(
       cond.message,
       /^0\/3 nodes are available: 3 node\(s\) didn't match pod anti-affinity rules\./,
     );
+    await kubectl(['delete', 'deployment', 'web', '-n', 'sched-anti', '--cascade=orphan']);
   }));
 
 test('topology spread across three zones stays within maxSkew', () =>
