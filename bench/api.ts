@@ -20,6 +20,9 @@ const LIST_RUNS = 5;
 const WATCHERS = 1000;
 const WATCH_EVENTS = 20;
 const IDLE_SETTLE_MS = 3000;
+/** Pods created before the memory reading (of the LIST_PODS), and the pause before reading it. */
+const RSS_PODS = 5000;
+const RSS_SETTLE_MS = 5000;
 
 class Client {
   readonly agent: Agent;
@@ -90,7 +93,8 @@ export async function run(log: (line: string) => void): Promise<BenchResult> {
     metrics.ready_ms = { value: round(quantile(starts.slice(1), 0.5)), unit: 'ms', target: { max: 1000 } };
     const server = srv!;
     await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
-    metrics.idle_rss_mb = { value: round(rssMb(server.proc.pid!)), unit: 'MB', target: { max: 80 } };
+    const idleRss = rssMb(server.proc.pid!);
+    metrics.idle_rss_mb = { value: round(idleRss), unit: 'MB', target: { max: 80 } };
 
     const c = new Client(dataDir, server.port);
     log('writes at 100/s');
@@ -130,8 +134,20 @@ export async function run(log: (line: string) => void): Promise<BenchResult> {
     metrics.write_p99_ms_100qps = { value: round(quantile(lat, 0.99)), unit: 'ms', target: { max: 10 } };
 
     // LIST of 10,000 pods.
-    log(`creating ${LIST_PODS} pods`);
-    await inFlight(LIST_PODS, 32, (i) => c.must('POST', '/api/v1/namespaces/default/pods', pod(`p-${i}`)));
+    // Memory per pod first: the server as `skiff up --disable agent` runs it (controller manager and
+    // scheduler in-process, each with its informers), so every pod sits in the watch cache, in the
+    // informers and in the scheduler's queue (no nodes: the pods stay Pending).
+    log(`creating ${RSS_PODS} pods, then memory`);
+    const rssBase = rssMb(server.proc.pid!);
+    await inFlight(RSS_PODS, 32, (i) => c.must('POST', '/api/v1/namespaces/default/pods', pod(`p-${i}`)));
+    await new Promise((r) => setTimeout(r, RSS_SETTLE_MS));
+    const rss5k = rssMb(server.proc.pid!);
+    metrics.rss_mb_5000_pods = { value: round(rss5k), unit: 'MB' };
+    metrics.rss_kb_per_pod = { value: round(((rss5k - rssBase) * 1024) / RSS_PODS), unit: 'KB' };
+    log(`creating ${LIST_PODS - RSS_PODS} more pods`);
+    await inFlight(LIST_PODS - RSS_PODS, 32, (i) =>
+      c.must('POST', '/api/v1/namespaces/default/pods', pod(`p-${RSS_PODS + i}`)),
+    );
     const lists: number[] = [];
     for (let i = 0; i < LIST_RUNS; i++) {
       // Timed: request sent → whole body received (the server's list latency); the client's own

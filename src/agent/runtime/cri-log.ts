@@ -190,6 +190,8 @@ async function tailOffset(path: string, lines: number): Promise<number> {
 }
 
 function waitForChange(path: string, pollMs: number, signal?: AbortSignal): Promise<void> {
+  // An abort that came while the consumer held a chunk fires no event any more.
+  if (signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     let watcher: ReturnType<typeof watch> | undefined;
     const finish = () => {

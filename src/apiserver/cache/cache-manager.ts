@@ -6,6 +6,7 @@ import type { StorageBackend, WatchEvent, WatchStream } from '../../storage/type
 import { isStorageError } from '../../storage/types.ts';
 import { REGISTRY_PREFIX, resourceOfKey } from '../storage-keys.ts';
 import { decodeStored, type Entry } from './entry.ts';
+import { Interner } from './interner.ts';
 import { ResourceCache } from './resource-cache.ts';
 
 /** The manager's own consumer never blocks, so its buffer may be large; overflow re-lists. */
@@ -24,6 +25,8 @@ export class CacheManager {
   readonly #backend: StorageBackend;
   readonly #opts: CacheManagerOptions;
   readonly #caches = new Map<string, ResourceCache>();
+  /** Shared by every resource cache: the same strings and field sets recur across kinds. */
+  readonly #interner = new Interner();
   readonly #loading = new Map<string, Promise<ResourceCache>>();
   /** Events that arrive while a cache loads, applied after the load's snapshot. */
   readonly #pending = new Map<string, WatchEvent[]>();
@@ -78,7 +81,7 @@ export class CacheManager {
         continue;
       }
       const cache = this.#caches.get(id);
-      if (cache) applyEvent(cache, ev);
+      if (cache) applyEvent(cache, ev, this.#interner);
     }
     if (batch.length > 0) this.#advance(batch[batch.length - 1].revision);
   }
@@ -142,7 +145,8 @@ export class CacheManager {
       const rv = this.#rv;
       const entries = await this.#listAt(prefix, rv);
       cache.reset(entries, rv);
-      for (const ev of this.#pending.get(id) ?? []) if (ev.revision > rv) applyEvent(cache, ev);
+      for (const ev of this.#pending.get(id) ?? [])
+        if (ev.revision > rv) applyEvent(cache, ev, this.#interner);
       cache.advance(this.#rv);
       this.#caches.set(id, cache);
       return cache;
@@ -160,7 +164,8 @@ export class CacheManager {
         startKey,
         limit: LOAD_PAGE,
       });
-      for (const kv of page.kvs) entries.push(decodeStored(kv.key, kv.value, kv.modRevision));
+      for (const kv of page.kvs)
+        entries.push(decodeStored(kv.key, kv.value, kv.modRevision, { interner: this.#interner }));
       if (!page.more || page.kvs.length === 0) break;
       startKey = `${page.kvs[page.kvs.length - 1].key}\u0000`;
     }
@@ -185,14 +190,9 @@ export class CacheManager {
   }
 }
 
-function applyEvent(cache: ResourceCache, ev: WatchEvent): void {
-  if (ev.type === 'delete') {
-    cache.apply('DELETED', decodeStored(ev.key, ev.value, ev.revision), ev.revision);
-  } else {
-    cache.apply(
-      ev.type === 'create' ? 'ADDED' : 'MODIFIED',
-      decodeStored(ev.key, ev.value, ev.revision),
-      ev.revision,
-    );
-  }
+function applyEvent(cache: ResourceCache, ev: WatchEvent, interner: Interner): void {
+  // Decoded against the version it replaces, so the unchanged parts are held once (share-unchanged.ts).
+  const entry = decodeStored(ev.key, ev.value, ev.revision, { prev: cache.items.get(ev.key), interner });
+  if (ev.type === 'delete') cache.apply('DELETED', entry, ev.revision);
+  else cache.apply(ev.type === 'create' ? 'ADDED' : 'MODIFIED', entry, ev.revision);
 }

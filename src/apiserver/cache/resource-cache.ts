@@ -77,6 +77,7 @@ export class ResourceCache {
       if (!prev) this.#sortedKeys = undefined;
       this.items.set(entry.key, entry);
     }
+    prev?.superseded();
     const ev: CacheEvent = { type: prev && type === 'ADDED' ? 'MODIFIED' : type, entry, prev, rv };
     this.#history.push(ev);
     if (this.#history.length > this.#capacity) {
