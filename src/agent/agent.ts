@@ -14,6 +14,8 @@ import { ImageService } from './runtime/images/image-service.ts';
 import type { RegistriesConfig } from './runtime/images/registries-config.ts';
 import { RuncRuntime } from './runtime/runc-runtime.ts';
 import type { ContainerRuntime } from './runtime/types.ts';
+import { StartSlots } from './start-slots.ts';
+import { LocalPathJanitor } from './volumes/local-path-janitor.ts';
 
 export const AGENT_COMPONENT = 'kubelet';
 
@@ -36,6 +38,12 @@ export interface AgentOptions {
   internalIP?: string;
   /** Max processes per container (kubelet's --pod-max-pids); default unlimited, as upstream. */
   pidsLimit?: number;
+  /** Pods starting at once (default: no limit; see start-slots.ts for the measured trade-off). */
+  parallelPodStarts?: number;
+  /** How often deleted local-path volumes are looked for (default 30 s). */
+  localPathSweepMs?: number;
+  /** How long a pod waits for its claims before a FailedMount event (default 2 min 3 s). */
+  volumeMountTimeoutMs?: number;
   /**
    * The agent's HTTPS API (logs, exec, attach, port-forward, stats) for the API server to proxy
    * to; absent: not served. Port 0 picks a free one; the Node reports the port it got.
@@ -110,6 +118,15 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
         ...(o.bridge ? { bridge: o.bridge } : {}),
       })
     : undefined;
+  const localPaths = new LocalPathJanitor({
+    client: o.client,
+    nodeName: o.nodeName,
+    stateDir: path.join(o.dataDir, 'local-path'),
+    clock: realClock,
+    log,
+    ...(o.localPathSweepMs ? { sweepMs: o.localPathSweepMs } : {}),
+  });
+  await localPaths.start();
   const manager = new PodManager({
     client: o.client,
     runtime,
@@ -126,6 +143,9 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     podsDir: path.join(o.dataDir, 'pods'),
     ...(o.sandboxIdPrefix ? { sandboxIdPrefix: o.sandboxIdPrefix } : {}),
     ...(o.pidsLimit ? { pidsLimit: o.pidsLimit } : {}),
+    localPaths,
+    ...(o.parallelPodStarts ? { startSlots: new StartSlots(o.parallelPodStarts) } : {}),
+    ...(o.volumeMountTimeoutMs ? { volumeMountTimeoutMs: o.volumeMountTimeoutMs } : {}),
   });
   await manager.start();
   return {
@@ -133,6 +153,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     runtime,
     async stop() {
       await manager.dispose();
+      await localPaths.dispose();
       reg.dispose();
       await recorder.flush();
       await recorder.dispose();

@@ -3,6 +3,7 @@
 // ImagePullBackOff.
 import type { Container } from 'kubernetes-types/core/v1.d.ts';
 import type { ImageService, UnpackedImage } from './runtime/images/image-service.ts';
+import type { PullSecretKeyring } from './runtime/images/pull-secrets.ts';
 
 export const REASON_ERR_IMAGE_PULL = 'ErrImagePull';
 export const REASON_IMAGE_PULL_BACKOFF = 'ImagePullBackOff';
@@ -26,6 +27,7 @@ export async function ensureImage(
   images: ImageService,
   c: Container,
   onPulling: () => void,
+  keyring?: PullSecretKeyring,
 ): Promise<PullOutcome> {
   const ref = c.image ?? '';
   const policy = pullPolicy(c);
@@ -43,7 +45,7 @@ export async function ensureImage(
   onPulling();
   const t0 = Date.now();
   try {
-    await images.pull(ref);
+    await images.pull(ref, keyring ? { keyring } : {});
     return { kind: 'ready', image: await images.unpack(ref), pulled: true, ms: Date.now() - t0 };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);

@@ -5,9 +5,11 @@ import type { Pod } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../api/object.ts';
 import { DeletedFinalStateUnknown, PODS, SharedInformerFactory } from '../client/index.ts';
 import type { Disposable } from '../util/disposable.ts';
-import { PodWorker, type WorkerDeps } from './pod-worker.ts';
+import { LABEL_POD_UID, PodWorker, type WorkerDeps } from './pod-worker.ts';
 
 export const RESYNC_MS = 10_000;
+/** A resync waits at most this long for one worker (a pod terminating waits out its grace). */
+export const RESYNC_STEP_MAX_MS = 1_000;
 
 export class PodManager implements Disposable {
   readonly #deps: WorkerDeps;
@@ -40,20 +42,25 @@ export class PodManager implements Disposable {
         },
       }),
     );
-    this.#disposables.push(
-      this.#deps.runtime.onContainerExit(() => {
-        for (const w of this.#workers.values()) w.kick();
-      }),
-    );
+    this.#disposables.push(this.#deps.runtime.onContainerExit((id) => void this.#kickOwner(id)));
     this.#factory.start();
     await this.#factory.waitForCacheSync();
     await this.#cleanupOrphans(new Set(inf.lister.list().map((p) => p.metadata?.uid)));
-    const tick = (): void => {
-      if (this.#stopped) return;
-      for (const w of this.#workers.values()) w.kick();
-      this.#resync = this.#deps.clock.setTimer(RESYNC_MS, tick);
+    // One worker at a time: kicking every worker at once made each resync a burst of N
+    // concurrent syncs that new pods' start-ups queued behind.
+    const tick = async (): Promise<void> => {
+      // Workers of pods gone from the API are dropped, or every pod ever run here would stay.
+      const live = new Set(inf.lister.list().map((p) => p.metadata?.uid));
+      for (const [uid, w] of this.#workers) if (w.finished && !live.has(uid)) this.#workers.delete(uid);
+      for (const w of [...this.#workers.values()]) {
+        if (w.finished) continue;
+        if (this.#stopped) return;
+        w.kick();
+        await this.#idleOrTimeout(w);
+      }
+      if (!this.#stopped) this.#resync = this.#deps.clock.setTimer(RESYNC_MS, () => void tick());
     };
-    this.#resync = this.#deps.clock.setTimer(RESYNC_MS, tick);
+    this.#resync = this.#deps.clock.setTimer(RESYNC_MS, () => void tick());
   }
 
   #upsert(pod: Pod): void {
@@ -66,6 +73,29 @@ export class PodManager implements Disposable {
       this.#workers.set(uid, w);
       w.kick();
     } else w.update(structuredClone(pod));
+  }
+
+  #idleOrTimeout(w: PodWorker): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = this.#deps.clock.setTimer(RESYNC_STEP_MAX_MS, resolve);
+      void w.idle().finally(() => {
+        t.cancel();
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Kicks the worker of the pod whose container exited (the pod UID label the worker sets), all
+   * of them when the owner is unknown: kicking every worker on every exit made each exit O(pods).
+   */
+  async #kickOwner(containerId: string): Promise<void> {
+    const uid = (await this.#deps.runtime.containerStatus(containerId).catch(() => undefined))?.labels[
+      LABEL_POD_UID
+    ];
+    const owner = uid === undefined ? undefined : this.#workers.get(uid);
+    if (owner) owner.kick();
+    else for (const w of this.#workers.values()) w.kick();
   }
 
   /** Sandboxes of pods the API server no longer has (deleted while the agent was down). */

@@ -6,7 +6,7 @@
 //   exited container → restartPolicy → CrashLoopBackOff wait or a new attempt
 //   started container → postStart hook (failure kills it; restartPolicy decides)
 //   deletionTimestamp → stop containers (preStop hook, then the rest of the grace) → remove sandbox + network → delete pod (grace 0)
-import type { Container, Pod } from 'kubernetes-types/core/v1.d.ts';
+import type { Container, Pod, Secret } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../api/object.ts';
 import { type EventRecorder, isConflict, isNotFound, PODS, type RestClient } from '../client/index.ts';
 import type { Clock, Timer } from '../util/clock.ts';
@@ -33,13 +33,30 @@ import { computePodStatus, type ObservedContainer } from './pod-status.ts';
 import { ContainerProbes, unhealthyMessage } from './probes/container-probes.ts';
 import { runProbe } from './probes/probe-handlers.ts';
 import type { ImageService } from './runtime/images/image-service.ts';
+import { keyringFromSecrets, type PullSecretKeyring } from './runtime/images/pull-secrets.ts';
 import type { BindMount } from './runtime/oci-spec.ts';
 import { newId } from './runtime/runc-runtime.ts';
-import type { ContainerRuntime, ContainerStatus } from './runtime/types.ts';
+import {
+  type ContainerRuntime,
+  type ContainerStatus,
+  isRuntimeError,
+  type SandboxStatus,
+} from './runtime/types.ts';
+import { securityOptions } from './security-context.ts';
+import type { StartSlots } from './start-slots.ts';
+import {
+  ClaimNotReadyError,
+  type ClaimVolume,
+  mountTimeoutMessage,
+  resolveClaims,
+  VOLUME_MOUNT_TIMEOUT_MS,
+} from './volumes/claims.ts';
 import type { FieldContext } from './volumes/field-ref.ts';
+import type { LocalPathJanitor } from './volumes/local-path-janitor.ts';
 import {
   containerMounts,
   REASON_FAILED_MOUNT,
+  readOnlyVolumes,
   setUpVolumes,
   tearDownVolumes,
   VolumeError,
@@ -48,8 +65,18 @@ import {
 export const DEFAULT_GRACE_SECONDS = 30;
 /** Retry of a failed volume set-up (e.g. its ConfigMap does not exist yet). */
 export const VOLUME_RETRY_MS = 2_000;
+/** How often a pod waiting for its claims to be bound looks again. */
+export const CLAIM_RETRY_MS = 1_000;
 export const REASON_CRASH_LOOP = 'CrashLoopBackOff';
+export const REASON_CREATE_CONTAINER_ERROR = 'CreateContainerError';
+/** Retry of a container whose creation failed (the kubelet retries on its next sync). */
+export const CREATE_RETRY_MS = 10_000;
 export const LABEL_CONTAINER_NAME = 'io.kubernetes.container.name';
+export const LABEL_POD_UID = 'io.kubernetes.pod.uid';
+
+const SECRETS = { group: '', version: 'v1', resource: 'secrets', namespaced: true, kind: 'Secret' };
+/** The kubelet's event when a pod names a pull secret it cannot read; it pulls without it. */
+const REASON_FAILED_PULL_SECRET = 'FailedToRetrieveImagePullSecret';
 
 export interface WorkerDeps {
   client: RestClient;
@@ -71,6 +98,12 @@ export interface WorkerDeps {
   podsDir: string;
   /** Max processes per container (kubelet's --pod-max-pids); absent or ≤ 0 = unlimited. */
   pidsLimit?: number;
+  /** Limits how many pods start at once (absent: no limit). */
+  startSlots?: StartSlots;
+  /** Told about local-path volumes mounted here, so their directories go when they are deleted. */
+  localPaths?: LocalPathJanitor;
+  /** How long a pod waits for its claims before each FailedMount event (default: the kubelet's). */
+  volumeMountTimeoutMs?: number;
 }
 
 /** What the worker acts on: spec and deletion, not status. */
@@ -99,6 +132,12 @@ export class PodWorker {
   /** Probes per running container ID. */
   #probes = new Map<string, ContainerProbes>();
   #finished = false;
+  /** The pod's sandbox once found: a direct lookup instead of listing every sandbox per sync. */
+  #sandboxId: string | undefined;
+  /** Claim volumes once resolved (a bound claim's volume and path do not change). */
+  #claims: Map<string, ClaimVolume> | undefined;
+  /** Since when the pod has been waiting for its claims (FailedMount after the mount timeout). */
+  #claimWaitSince: number | undefined;
 
   constructor(deps: WorkerDeps, pod: Pod) {
     this.#d = deps;
@@ -166,6 +205,33 @@ export class PodWorker {
     return `${this.#pod.metadata?.namespace}/${this.#pod.metadata?.name}`;
   }
 
+  /** The pod's imagePullSecrets as a keyring; missing ones are reported and skipped, as the kubelet does. */
+  async #pullSecrets(): Promise<PullSecretKeyring | undefined> {
+    const names = (this.#pod.spec?.imagePullSecrets ?? []).flatMap((r) => (r.name ? [r.name] : []));
+    if (names.length === 0) return undefined;
+    const ns = this.#pod.metadata?.namespace ?? 'default';
+    const secrets: Secret[] = [];
+    const missing: string[] = [];
+    for (const name of names) {
+      try {
+        secrets.push((await this.#d.client.resource<KObject>(SECRETS, ns).get(name)) as Secret);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        missing.push(name);
+      }
+    }
+    if (missing.length > 0) {
+      this.#event(
+        'Warning',
+        REASON_FAILED_PULL_SECRET,
+        `Unable to retrieve some image pull secrets (${missing.join(', ')}); attempting to pull the image may not succeed.`,
+      );
+    }
+    return keyringFromSecrets(secrets, (secret, why) =>
+      this.#d.log.warn('image pull secret skipped', { pod: this.#podKey(), secret, why }),
+    );
+  }
+
   #event(type: 'Normal' | 'Warning', reason: string, message: string, container?: string): void {
     const m = this.#pod.metadata ?? {};
     this.#d.recorder.event(
@@ -184,14 +250,42 @@ export class PodWorker {
   }
 
   async #sandbox() {
-    const all = await this.#d.runtime.listSandboxes();
-    return all.find((s) => s.podUid === this.uid);
+    if (this.#sandboxId) {
+      const known = await this.#d.runtime.sandboxStatus(this.#sandboxId);
+      if (known) return known;
+    }
+    const [found] = await this.#d.runtime.listSandboxes({ podUid: this.uid });
+    this.#sandboxId = found?.id;
+    return found;
   }
 
   async #sync(): Promise<void> {
+    if (this.#gone || this.#pod.metadata?.deletionTimestamp) return this.#terminate();
+    const sb = await this.#sandbox();
+    if (sb || !this.#d.startSlots) return this.#syncPod(sb);
+    // A new pod: its start-up takes one of the node's start slots.
+    const release = await this.#d.startSlots.acquire();
+    try {
+      await this.#syncPod(await this.#sandbox());
+    } finally {
+      release();
+    }
+  }
+
+  async #syncPod(existing: SandboxStatus | undefined): Promise<void> {
     const pod = this.#pod;
-    if (this.#gone || pod.metadata?.deletionTimestamp) return this.#terminate();
-    let sb = await this.#sandbox();
+    let sb = existing;
+    if (!this.#claims) {
+      try {
+        this.#claims = await resolveClaims(this.#d.client, pod);
+        this.#claimWaitSince = undefined;
+        for (const c of this.#claims.values()) await this.#d.localPaths?.remember(c.pv);
+      } catch (err) {
+        if (!(err instanceof ClaimNotReadyError)) throw err;
+        // A pod already running (agent restart) keeps going; the volume set-up reports the gap.
+        if (!sb) return this.#waitForClaims(err);
+      }
+    }
     const hostNetwork = pod.spec?.hostNetwork === true;
     if (!sb) {
       const id = `${this.#d.sandboxIdPrefix ?? ''}${newId()}`;
@@ -232,7 +326,7 @@ export class PodWorker {
     const src = await loadConfigSource(this.#d.client, pod);
     let volumes: Map<string, string>;
     try {
-      volumes = await setUpVolumes(this.#d.podsDir, pod, ctx, src);
+      volumes = await setUpVolumes(this.#d.podsDir, pod, ctx, src, this.#claims);
     } catch (err) {
       if (!(err instanceof VolumeError)) throw err;
       this.#event('Warning', REASON_FAILED_MOUNT, err.message);
@@ -273,6 +367,23 @@ export class PodWorker {
     }
     await this.#syncProbes(sb.id, podIPs[0] ?? '');
     await this.#writeStatus(sb.id, podIPs);
+  }
+
+  /**
+   * As the kubelet's volume manager: no sandbox until every claim is bound, containers shown in
+   * ContainerCreating, and a FailedMount event each time the wait reaches the mount timeout.
+   */
+  async #waitForClaims(err: ClaimNotReadyError): Promise<void> {
+    const now = this.#d.clock.now();
+    this.#claimWaitSince ??= now;
+    const timeout = this.#d.volumeMountTimeoutMs ?? VOLUME_MOUNT_TIMEOUT_MS;
+    if (now - this.#claimWaitSince >= timeout) {
+      this.#event('Warning', REASON_FAILED_MOUNT, mountTimeoutMessage(err.volumes));
+      this.#claimWaitSince = now;
+    }
+    this.#d.log.debug('waiting for persistent volume claims', { pod: this.#podKey(), why: err.message });
+    this.#kickAfter(CLAIM_RETRY_MS);
+    await this.#writeStatus(undefined, []);
   }
 
   /** Probes run for running containers only; a container that stopped loses its probes. */
@@ -374,8 +485,11 @@ export class PodWorker {
       this.#kickAfter(imgWait);
       return;
     }
-    const pulled = await ensureImage(this.#d.images, c, () =>
-      this.#event('Normal', 'Pulling', `Pulling image "${c.image}"`, c.name),
+    const pulled = await ensureImage(
+      this.#d.images,
+      c,
+      () => this.#event('Normal', 'Pulling', `Pulling image "${c.image}"`, c.name),
+      await this.#pullSecrets(),
     );
     if (pulled.kind === 'failed') {
       const now = this.#d.clock.now();
@@ -402,7 +516,7 @@ export class PodWorker {
     let mounts: BindMount[];
     try {
       env = buildEnv(c, ctx, src);
-      mounts = containerMounts(c, volumes);
+      mounts = containerMounts(c, volumes, readOnlyVolumes(this.#pod));
     } catch (err) {
       if (!(err instanceof ContainerConfigError) && !(err instanceof VolumeError)) throw err;
       this.#waiting.set(c.name, { reason: REASON_CREATE_CONTAINER_CONFIG_ERROR, message: err.message });
@@ -411,19 +525,31 @@ export class PodWorker {
       return;
     }
     const attempt = cur ? cur.attempt + 1 : 0;
-    const id = await this.#d.runtime.createContainer({
-      sandboxId,
-      name: c.name,
-      attempt,
-      image: pulled.image,
-      ...(c.command ? { command: c.command } : {}),
-      ...(c.args ? { args: c.args } : {}),
-      env,
-      mounts,
-      ...(c.workingDir ? { workingDir: c.workingDir } : {}),
-      resources: containerResources(c, this.#d.pidsLimit),
-      labels: { [LABEL_CONTAINER_NAME]: c.name, 'io.kubernetes.pod.uid': this.uid },
-    });
+    const id = await this.#d.runtime
+      .createContainer({
+        sandboxId,
+        name: c.name,
+        attempt,
+        image: pulled.image,
+        ...(c.command ? { command: c.command } : {}),
+        ...(c.args ? { args: c.args } : {}),
+        env,
+        mounts,
+        ...(c.workingDir ? { workingDir: c.workingDir } : {}),
+        resources: containerResources(c, this.#d.pidsLimit),
+        security: securityOptions(this.#pod, c),
+        labels: { [LABEL_CONTAINER_NAME]: c.name, [LABEL_POD_UID]: this.uid },
+      })
+      .catch((err: unknown) => {
+        // The kubelet's CreateContainerError: the spec cannot be run as given (e.g. an unknown
+        // capability, a user the image lacks); retried, as a later spec update may fix it.
+        if (!isRuntimeError(err, 'InvalidConfig') && !isRuntimeError(err, 'CreateFailed')) throw err;
+        this.#waiting.set(c.name, { reason: REASON_CREATE_CONTAINER_ERROR, message: err.message });
+        this.#event('Warning', 'Failed', `Error: ${err.message}`, c.name);
+        this.#kickAfter(CREATE_RETRY_MS);
+        return undefined;
+      });
+    if (id === undefined) return;
     this.#event('Normal', 'Created', `Created container ${c.name}`, c.name);
     await this.#d.runtime.startContainer(id);
     this.#event('Normal', 'Started', `Started container ${c.name}`, c.name);
@@ -438,8 +564,9 @@ export class PodWorker {
     }
   }
 
-  async #writeStatus(sandboxId: string, podIPs: string[]): Promise<void> {
-    const all = await this.#d.runtime.listContainers({ sandboxId });
+  /** `sandboxId` undefined: the pod has no sandbox yet (nothing runs). */
+  async #writeStatus(sandboxId: string | undefined, podIPs: string[]): Promise<void> {
+    const all = sandboxId === undefined ? [] : await this.#d.runtime.listContainers({ sandboxId });
     const observe = (c: Container, isInit: boolean): ObservedContainer => {
       const mine = all
         .filter((x) => x.labels[LABEL_CONTAINER_NAME] === c.name)
@@ -464,7 +591,7 @@ export class PodWorker {
       containers: (pod.spec?.containers ?? []).map((c) => observe(c, false)),
       podIPs,
       hostIPs: [this.#d.hostIP],
-      sandboxReady: true,
+      sandboxReady: sandboxId !== undefined,
       now: new Date(this.#d.clock.now()),
     });
     const text = JSON.stringify({

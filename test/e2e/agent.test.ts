@@ -1,6 +1,7 @@
 // The node agent on real containers against a real `skiff server`: images built offline and
 // pushed to a local registry, pods bound by spec.nodeName, and no host objects left afterwards.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +13,7 @@ import {
   CONFIGMAPS,
   clientFromKubeconfig,
   isAlreadyExists,
+  isConflict,
   PODS,
   type RestClient,
 } from '../../src/client/index.ts';
@@ -27,6 +29,10 @@ const POD_CIDR = '10.42.251.0/24';
 /** The agent's per-container process limit, read back from pids.max. */
 const PIDS_LIMIT = 128;
 const SECRETS = { group: '', version: 'v1', resource: 'secrets', namespaced: true, kind: 'Secret' };
+const PVCS = { group: '', version: 'v1', resource: 'persistentvolumeclaims', namespaced: true };
+const PVS = { group: '', version: 'v1', resource: 'persistentvolumes', namespaced: false };
+/** Short, so the claim test sees the kubelet's FailedMount without waiting its 2 min. */
+const VOLUME_MOUNT_TIMEOUT_MS = 2000;
 /** The service-account admission projects this ConfigMap into every pod; without the root CA
  * publisher running, the kubelet (and ours) would wait on the volume forever. */
 const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
@@ -53,6 +59,8 @@ const agentOpts = () => ({
   exitPollMs: 200,
   internalIP: '127.0.0.1',
   pidsLimit: PIDS_LIMIT,
+  volumeMountTimeoutMs: VOLUME_MOUNT_TIMEOUT_MS,
+  localPathSweepMs: 500,
   log: createLogger({ level: 'warn', component: 'agent' }),
 });
 
@@ -147,6 +155,17 @@ before(async () => {
   await mkdir(hookDir, { recursive: true });
   agent = await startAgent(agentOpts());
 });
+
+async function retryConflicts(fn: () => Promise<unknown>): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await fn();
+      return;
+    } catch (err) {
+      if (i >= 5 || !isConflict(err)) throw err;
+    }
+  }
+}
 
 /** Runs every cleanup step even when one fails (a failed test must still leave the host clean). */
 async function attempt(errors: string[], what: string, fn: () => Promise<unknown>): Promise<void> {
@@ -577,6 +596,128 @@ describe('node agent on real containers', () => {
       return mine.length > 0 ? mine : undefined;
     });
     assert.match(events[0].message, /^Exec lifecycle hook \(sh -c echo no way; exit 1\) failed: no way/);
+  });
+
+  it('a persistentVolumeClaim volume waits for its claim, then keeps data from one pod to the next', async () => {
+    const pvcs = client.resource<KObject>(PVCS, 'default');
+    const pvs = client.resource<KObject>(PVS);
+    // storageClassName '' opts out of dynamic provisioning: this claim is bound by hand below.
+    const claim = await pvcs.create({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data', namespace: 'default' },
+      spec: {
+        storageClassName: '',
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '1Gi' } },
+      },
+    });
+    const claimPod = (name: string, command: string[], readOnly: boolean) =>
+      pod(name, [{ name: 'app', image, command, volumeMounts: [{ name: 'data', mountPath: '/data' }] }], {
+        volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data', readOnly } }],
+      });
+    await pods().create(claimPod('writer', ['sh', '-c', 'echo persisted > /data/f; sleep 1000'], false));
+
+    // Unbound: the pod waits in ContainerCreating (not a config error) and FailedMount is reported.
+    const failed = await waitFor('FailedMount event', async () => {
+      const list = await client
+        .resource<KObject>({ group: '', version: 'v1', resource: 'events', namespaced: true }, 'default')
+        .list();
+      return list.items.find(
+        (e: KObject) => e.involvedObject?.name === 'writer' && e.reason === 'FailedMount',
+      );
+    });
+    assert.match(
+      failed.message,
+      /^Unable to attach or mount volumes: unmounted volumes=\[data\].*: timed out waiting for the condition$/,
+    );
+    const waiting = await getPod('writer');
+    assert.equal(waiting.status.phase, 'Pending');
+    assert.equal(status(waiting, 'app')?.state?.waiting?.reason, 'ContainerCreating');
+
+    // A local-path volume on this node, bound to the claim by hand (PV claimRef, claim volumeName, both Bound).
+    const uid = claim.metadata?.uid as string;
+    const dir = `${scope.stateDir}/storage/pvc-${uid}_default_data`;
+    const pvName = `pvc-${uid}`;
+    await pvs.create({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: pvName, annotations: { 'pv.kubernetes.io/provisioned-by': 'skiff.dev/local-path' } },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Delete',
+        storageClassName: '',
+        hostPath: { path: dir, type: 'DirectoryOrCreate' },
+        nodeAffinity: {
+          required: {
+            nodeSelectorTerms: [
+              { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [NODE] }] },
+            ],
+          },
+        },
+        claimRef: {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          namespace: 'default',
+          name: 'data',
+          uid,
+        },
+      },
+    });
+    await retryConflicts(async () => {
+      const cur = await pvcs.get('data');
+      if (cur.spec.volumeName !== pvName)
+        await pvcs.update({ ...cur, spec: { ...cur.spec, volumeName: pvName } });
+    });
+    await retryConflicts(async () => {
+      const cur = await pvcs.get('data');
+      if (cur.status?.phase !== 'Bound')
+        await pvcs.updateStatus({ ...cur, status: { ...cur.status, phase: 'Bound' } });
+    });
+    await retryConflicts(async () => {
+      const cur = await pvs.get(pvName);
+      if (cur.status?.phase !== 'Bound')
+        await pvs.updateStatus({ ...cur, status: { ...cur.status, phase: 'Bound' } });
+    });
+
+    await waitFor('writer running', async () => {
+      const p = await getPod('writer');
+      return status(p, 'app')?.state?.running ? p : undefined;
+    });
+    assert.equal(await waitFor('data on the volume', () => readFile(`${dir}/f`, 'utf8')), 'persisted\n');
+    await pods().delete('writer');
+    await waitFor('writer gone', async () =>
+      (await getPod('writer').catch(() => undefined)) ? undefined : true,
+    );
+
+    await pods().create(claimPod('reader', ['sleep', '1000'], true));
+    const reader = await waitFor('reader running', async () => {
+      const p = await getPod('reader');
+      return status(p, 'app')?.state?.running ? p : undefined;
+    });
+    const id = String(status(reader, 'app')?.containerID).replace('skiff://', '');
+    assert.equal((await agent?.runtime.exec(id, ['cat', '/data/f']))?.stdout.toString(), 'persisted\n');
+    const write = await agent?.runtime.exec(id, ['touch', '/data/new']);
+    assert.notEqual(write?.exitCode, 0, 'readOnly claim volume accepted a write');
+    assert.match(write?.stderr.toString() ?? '', /Read-only file system/);
+    await pods().delete('reader');
+    await waitFor('reader gone', async () =>
+      (await getPod('reader').catch(() => undefined)) ? undefined : true,
+    );
+
+    // The volume deleted (reclaim Delete, pinned to this node): the agent removes its directory.
+    await pvcs.delete('data');
+    await pvs.delete(pvName).catch(() => {}); // the binder may delete it first (reclaim Delete)
+    await waitFor('PV gone', async () => {
+      const left = await pvs.get(pvName).catch(() => undefined);
+      if (!left) return true;
+      // Nothing uses it any more: protection finalizers may go.
+      if (left.metadata?.finalizers?.length)
+        await pvs.update({ ...left, metadata: { ...left.metadata, finalizers: [] } }).catch(() => {});
+      return undefined;
+    });
+    await waitFor('volume directory removed', async () => (existsSync(dir) ? undefined : true), 10_000);
   });
 
   it('deleting pods stops their containers and removes them', async () => {

@@ -2,7 +2,8 @@
 // Ready, and a pod run with kubectl (test-registry image) reaches Running on it and is deleted.
 // Host objects are scoped (SKIFF_AGENT_SCOPE) so the leak check sees only this run's.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { get } from 'node:http';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
@@ -20,6 +21,8 @@ const POD_CIDR = '10.42.252.0/24';
 const NODE = hostname().toLowerCase();
 const POLL_MS = 250;
 const WAIT_MS = 60_000;
+/** The agent looks for deleted local-path volumes every 30 s. */
+const LOCAL_PATH_SWEEP_WAIT_MS = 45_000;
 let skiff: Skiff;
 let registry: TestRegistry;
 let image: string;
@@ -176,6 +179,54 @@ describe('skiff up', () => {
     const gone = await skiff.kubectl(['get', 'pod', 'web']);
     assert.notEqual(gone.code, 0);
     assert.match(gone.stderr, /NotFound|not found/);
+  });
+
+  it('provisions a claim of the default class on this node, mounts it, and removes it with the claim', async () => {
+    const manifest = `
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: store}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Mi}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: store-writer}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: app
+    image: ${image}
+    command: [sh, -c, 'echo kept > /data/f; sleep 1000']
+    volumeMounts: [{name: d, mountPath: /data}]
+  volumes:
+  - name: d
+    persistentVolumeClaim: {claimName: store}
+`;
+    const applied = await skiff.kubectl(['apply', '-f', '-'], { input: manifest });
+    assert.equal(applied.code, 0, applied.stderr);
+    await kubectlUntil(
+      ['get', 'pod', 'store-writer', '-o', 'jsonpath={.status.phase}'],
+      (o) => o === 'Running',
+      'store-writer Running',
+    );
+    const pv = (await skiff.kubectl(['get', 'pvc', 'store', '-o', 'jsonpath={.spec.volumeName}'])).stdout;
+    const dir = (await skiff.kubectl(['get', 'pv', pv, '-o', 'jsonpath={.spec.hostPath.path}'])).stdout;
+    assert.ok(dir.startsWith(`${scope.stateDir}/storage/pvc-`), dir);
+    const deadline = Date.now() + WAIT_MS;
+    while (!existsSync(`${dir}/f`) && Date.now() < deadline) await sleep(POLL_MS);
+    assert.equal(await readFile(`${dir}/f`, 'utf8'), 'kept\n');
+
+    const del = await skiff.kubectl(['delete', 'pod', 'store-writer', '--timeout=60s']);
+    assert.equal(del.code, 0, del.stderr);
+    const delClaim = await skiff.kubectl(['delete', 'pvc', 'store', '--timeout=60s']);
+    assert.equal(delClaim.code, 0, delClaim.stderr);
+    // Reclaim policy Delete: the binder deletes the volume, then this node's agent its directory.
+    await kubectlUntil(['get', 'pv', '-o', 'name'], (o) => !o.includes(pv), 'volume deleted');
+    const gone = Date.now() + LOCAL_PATH_SWEEP_WAIT_MS;
+    while (existsSync(dir) && Date.now() < gone) await sleep(POLL_MS);
+    assert.ok(!existsSync(dir), `${dir} removed`);
   });
 
   it('leaves containers running while stopped and re-adopts them on the next start', async () => {

@@ -1,6 +1,7 @@
 // Linux capabilities for container processes: Docker's (and containerd's CRI) default set, with
 // Kubernetes `securityContext.capabilities` add/drop applied (names with or without `CAP_`, and
-// `ALL`), or every capability for privileged containers.
+// `ALL`), or for privileged containers every capability the host lets us grant.
+import { readFileSync } from 'node:fs';
 
 /** Docker's default set: what unprivileged Kubernetes containers get from containerd and CRI-O. */
 export const DEFAULT_CAPABILITIES: readonly string[] = [
@@ -80,14 +81,34 @@ export function normalizeCapability(name: string): string {
   return full;
 }
 
+/** Names of the capabilities set in a /proc/<pid>/status mask (bit n = capability number n). */
+export function capabilitiesInMask(hex: string): string[] {
+  const mask = BigInt(`0x${hex || '0'}`);
+  return ALL_CAPABILITIES.filter((_, i) => ((mask >> BigInt(i)) & 1n) === 1n);
+}
+
 /**
- * The capability set: defaults (or all, when privileged), minus `drop`, plus `add`. As in
- * containerd, `add` wins over `drop` and `ALL` expands in either list.
+ * This process's bounding set: what a container can be given at most. runc fails with "unable to
+ * apply caps" when asked for more (e.g. an agent without CAP_SYS_RESOURCE, as in some VMs).
+ */
+export function readBoundingSet(statusText?: string): string[] {
+  const text = statusText ?? readFileSync('/proc/self/status', 'utf8');
+  const hex = /^CapBnd:\s*([0-9a-f]+)$/m.exec(text)?.[1];
+  return hex === undefined ? [...ALL_CAPABILITIES] : capabilitiesInMask(hex);
+}
+
+/**
+ * The capability set: defaults (or, when privileged, all of `available` — containerd's "all
+ * current capabilities"), minus `drop`, plus `add`. As in containerd, `add` wins over `drop` and
+ * `ALL` expands in either list.
  */
 export function effectiveCapabilities(
-  opts: { add?: string[]; drop?: string[]; privileged?: boolean } = {},
+  opts: { add?: string[]; drop?: string[]; privileged?: boolean; available?: readonly string[] } = {},
 ): string[] {
-  if (opts.privileged) return [...ALL_CAPABILITIES];
+  if (opts.privileged) {
+    const available = new Set(opts.available ?? ALL_CAPABILITIES);
+    return ALL_CAPABILITIES.filter((c) => available.has(c));
+  }
   const expand = (list: string[] | undefined) =>
     (list ?? []).flatMap((n) =>
       n.toUpperCase() === 'ALL' ? [...ALL_CAPABILITIES] : [normalizeCapability(n)],

@@ -3,8 +3,10 @@ import { describe, it } from 'node:test';
 import {
   ALL_CAPABILITIES,
   CapabilityError,
+  capabilitiesInMask,
   DEFAULT_CAPABILITIES,
   effectiveCapabilities,
+  readBoundingSet,
 } from './capabilities.ts';
 import {
   linuxResources,
@@ -48,7 +50,24 @@ describe('capabilities', () => {
     assert.equal(effectiveCapabilities({ privileged: true }).length, ALL_CAPABILITIES.length);
     assert.throws(() => effectiveCapabilities({ add: ['FLY'] }), CapabilityError);
   });
+
+  it('reads capability masks as /proc/<pid>/status prints them', () => {
+    assert.deepEqual(capabilitiesInMask('00000000a80425fb'), [...DEFAULT_CAPABILITIES].sort(byNumber));
+    assert.deepEqual(capabilitiesInMask('0000000000001000'), ['CAP_NET_ADMIN']);
+    assert.deepEqual(capabilitiesInMask('0000000000000000'), []);
+  });
+
+  it('gives privileged containers the bounding set the host allows, not more', () => {
+    const bnd = readBoundingSet('Name:\tnode\nCapBnd:\t000001fffeffffff\nCapAmb:\t0\n');
+    assert.equal(bnd.length, ALL_CAPABILITIES.length - 1);
+    assert.ok(!bnd.includes('CAP_SYS_RESOURCE'));
+    assert.deepEqual(effectiveCapabilities({ privileged: true, available: bnd }), bnd);
+    const spec = buildOciSpec({ ...base, privileged: true, availableCapabilities: bnd });
+    assert.deepEqual(spec.process.capabilities.bounding, bnd);
+  });
 });
+
+const byNumber = (a: string, b: string) => ALL_CAPABILITIES.indexOf(a) - ALL_CAPABILITIES.indexOf(b);
 
 describe('RuntimeDefault seccomp (deny-list)', () => {
   const denied = (caps: readonly string[]) => new Set(runtimeDefaultSeccomp(caps).syscalls[0].names);

@@ -63,6 +63,8 @@ export interface ContainerSpecInput {
   user: ProcessUser;
   capabilities?: { add?: string[]; drop?: string[] };
   privileged?: boolean;
+  /** What privileged containers get (default: every capability); the host's bounding set. */
+  availableCapabilities?: readonly string[];
   /** Kubernetes allowPrivilegeEscalation=false → no_new_privs. Default true, like containerd. */
   noNewPrivileges?: boolean;
   seccomp?: 'RuntimeDefault' | 'Unconfined';
@@ -172,7 +174,11 @@ function namespaceEntries(ns: ContainerSpecInput['namespaces']): { type: string;
 
 export function buildOciSpec(input: ContainerSpecInput): OciSpec {
   const privileged = input.privileged ?? false;
-  const caps = effectiveCapabilities({ ...input.capabilities, privileged });
+  const caps = effectiveCapabilities({
+    ...input.capabilities,
+    privileged,
+    ...(input.availableCapabilities ? { available: input.availableCapabilities } : {}),
+  });
   const seccomp = !privileged && (input.seccomp ?? 'RuntimeDefault') === 'RuntimeDefault';
   // Later mounts shadow earlier ones at the same destination: user mounts override defaults.
   const userMounts = (input.mounts ?? []).map(bindMount);

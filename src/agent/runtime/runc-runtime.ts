@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Disposable, toDisposable } from '../../util/disposable.ts';
+import { readBoundingSet } from './capabilities.ts';
 import { readOomKillCount, removeCgroupTree } from './cgroups.ts';
 import { DEFAULT_CONMON, launchConmon } from './conmon.ts';
 import { type ContainerRecord, RecordStore, type SandboxRecord } from './container-record.ts';
@@ -77,12 +78,16 @@ export class RuncRuntime implements ContainerRuntime {
   readonly #socketDir: string;
   readonly #containers: RecordStore<ContainerRecord>;
   readonly #sandboxes: RecordStore<SandboxRecord>;
+  /** Sandbox records by ID, mirroring #sandboxes on disk: pod workers look sandboxes up on every
+   * sync, and reading every sandbox.json each time made a sync cost O(pods) file reads. */
+  readonly #sandboxRecords = new Map<string, SandboxRecord>();
   readonly #records = new Map<string, ContainerRecord>();
   readonly #listeners = new Set<(id: string) => void>();
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #exitWaiters = new Map<string, Set<() => void>>();
   readonly #refreshing = new Map<string, Promise<void>>();
   readonly #rlimits = clampRlimits(DEFAULT_RLIMITS, readHostHardLimits());
+  readonly #boundingSet = readBoundingSet();
   readonly #logSizeMax: number | undefined;
   #watcher: ExitWatcher | undefined;
 
@@ -107,6 +112,7 @@ export class RuncRuntime implements ContainerRuntime {
       await mkdir(d, { recursive: true });
     await rt.#containers.init();
     await rt.#sandboxes.init();
+    for (const sb of await rt.#sandboxes.loadAll()) rt.#sandboxRecords.set(sb.id, sb);
     for (const r of await rt.#containers.loadAll()) rt.#records.set(r.id, r);
     rt.#watcher = new ExitWatcher(
       rt.#exitDir,
@@ -140,7 +146,7 @@ export class RuncRuntime implements ContainerRuntime {
     const id = config.id ?? newId();
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/.test(id))
       throw new RuntimeError('InvalidConfig', `bad sandbox id ${id}`);
-    if (await this.#sandboxes.load(id))
+    if (this.#sandboxRecords.has(id) || (await this.#sandboxes.load(id)))
       throw new RuntimeError('InvalidConfig', `sandbox ${id} already exists`);
     const dir = this.#sandboxes.pathOf(id);
     const record: SandboxRecord = {
@@ -156,6 +162,7 @@ export class RuncRuntime implements ContainerRuntime {
       annotations: config.annotations ?? {},
     };
     await this.#sandboxes.save(record);
+    this.#sandboxRecords.set(id, record);
     try {
       await writeFile(join(dir, 'hostname'), `${config.hostname}\n`);
       await writeFile(join(dir, 'hosts'), hostsFile(config));
@@ -227,20 +234,21 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   async removeSandbox(id: string): Promise<void> {
-    const sb = await this.#sandboxes.load(id);
+    const sb = this.#sandboxRecords.get(id) ?? (await this.#sandboxes.load(id));
     await this.stopSandbox(id);
     const apps = [...this.#records.values()].filter((r) => r.sandboxId === id && r.role === 'app');
     await Promise.all(apps.map((r) => this.removeContainer(r.id)));
     await this.#remove(id);
     if (sb) {
-      const sameUid = (await this.#sandboxes.loadAll()).some((s) => s.id !== id && s.podUid === sb.podUid);
+      const sameUid = [...this.#sandboxRecords.values()].some((s) => s.id !== id && s.podUid === sb.podUid);
       if (!sameUid) await removeCgroupTree(`${this.cgroupRoot}/${sb.podUid}`);
     }
     await rm(this.#sandboxes.pathOf(id), { recursive: true, force: true });
+    this.#sandboxRecords.delete(id);
   }
 
   async sandboxStatus(id: string): Promise<SandboxStatus | undefined> {
-    const sb = await this.#sandboxes.load(id);
+    const sb = this.#sandboxRecords.get(id);
     if (!sb) return undefined;
     const pause = this.#records.get(id);
     if (pause) await this.#refresh(pause);
@@ -258,9 +266,10 @@ export class RuncRuntime implements ContainerRuntime {
     };
   }
 
-  async listSandboxes(): Promise<SandboxStatus[]> {
+  async listSandboxes(filter: { podUid?: string } = {}): Promise<SandboxStatus[]> {
     const out: SandboxStatus[] = [];
-    for (const sb of await this.#sandboxes.loadAll()) {
+    for (const sb of [...this.#sandboxRecords.values()]) {
+      if (filter.podUid !== undefined && sb.podUid !== filter.podUid) continue;
       const s = await this.sandboxStatus(sb.id);
       if (s) out.push(s);
     }
@@ -270,7 +279,7 @@ export class RuncRuntime implements ContainerRuntime {
   // ── containers ─────────────────────────────────────────────────────────────────────────────
 
   async createContainer(config: ContainerConfig): Promise<string> {
-    const sb = await this.#sandboxes.load(config.sandboxId);
+    const sb = this.#sandboxRecords.get(config.sandboxId);
     if (!sb) throw new RuntimeError('NotFound', `sandbox ${config.sandboxId} not found`);
     const pause = this.#records.get(sb.id);
     if (pause) await this.#refresh(pause);
@@ -362,6 +371,7 @@ export class RuncRuntime implements ContainerRuntime {
       user,
       ...(sec.capabilities ? { capabilities: sec.capabilities } : {}),
       privileged: sec.privileged ?? false,
+      availableCapabilities: this.#boundingSet,
       noNewPrivileges: sec.allowPrivilegeEscalation === undefined ? undefined : !sec.allowPrivilegeEscalation,
       seccomp: sec.seccomp ?? 'RuntimeDefault',
       namespaces: {

@@ -132,7 +132,8 @@ export interface ContainerRuntime extends Disposable {
   /** Stops and removes the sandbox and all its containers; idempotent. */
   removeSandbox(id: string): Promise<void>;
   sandboxStatus(id: string): Promise<SandboxStatus | undefined>;
-  listSandboxes(): Promise<SandboxStatus[]>;
+  /** Every sandbox, or those of one pod (cheap: only those are inspected). */
+  listSandboxes(filter?: { podUid?: string }): Promise<SandboxStatus[]>;
 
   createContainer(config: ContainerConfig): Promise<string>;
   startContainer(id: string): Promise<void>;

@@ -1,14 +1,16 @@
 // A pod's volumes on the host under <pods dir>/<uid>/volumes/<name>, and each container's bind
 // mounts into them. emptyDir is a directory (medium Memory: a tmpfs named skiff-tmpfs); configMap,
 // secret, downwardAPI and projected volumes are rendered files (rewritten on every set-up, without
-// the kubelet's atomic ..data symlink swap); hostPath binds the host path itself.
+// the kubelet's atomic ..data symlink swap); hostPath binds the host path itself, and so does a
+// persistentVolumeClaim once claims.ts has resolved it to its volume's directory.
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Container, KeyToPath, Pod, Volume } from 'kubernetes-types/core/v1.d.ts';
 import { type ConfigSource, configMapData, secretData } from '../container-env.ts';
 import type { BindMount } from '../runtime/oci-spec.ts';
+import type { ClaimVolume } from './claims.ts';
 import { type RenderedFile, renderDownwardApi } from './downward-api.ts';
 import type { FieldContext } from './field-ref.ts';
 
@@ -114,6 +116,7 @@ export async function setUpVolumes(
   pod: Pod,
   ctx: FieldContext,
   src: ConfigSource,
+  claims: ReadonlyMap<string, ClaimVolume> = new Map(),
 ): Promise<Map<string, string>> {
   const ns = pod.metadata?.namespace ?? 'default';
   const base = podVolumesDir(podsDir, pod.metadata?.uid ?? '');
@@ -122,6 +125,15 @@ export async function setUpVolumes(
     if (v.hostPath) {
       if (v.hostPath.type === 'DirectoryOrCreate') await mkdir(v.hostPath.path, { recursive: true });
       out.set(v.name, v.hostPath.path);
+      continue;
+    }
+    if (v.persistentVolumeClaim) {
+      const claim = claims.get(v.name);
+      if (!claim) throw new VolumeError(v.name, 'the claim is not bound to a volume yet');
+      if (claim.createDir) await mkdir(claim.path, { recursive: true });
+      else if (!(await stat(claim.path).catch(() => undefined))?.isDirectory())
+        throw new VolumeError(v.name, `path "${claim.path}" does not exist`);
+      out.set(v.name, claim.path);
       continue;
     }
     const dir = path.join(base, v.name);
@@ -148,15 +160,26 @@ export async function setUpVolumes(
   return out;
 }
 
+/** Volumes every mount of which is read-only (a claim used with `readOnly: true`). */
+export function readOnlyVolumes(pod: Pod): Set<string> {
+  return new Set(
+    (pod.spec?.volumes ?? []).filter((v) => v.persistentVolumeClaim?.readOnly).map((v) => v.name),
+  );
+}
+
 /** Bind mounts of a container's volumeMounts (subPath supported for directory volumes). */
-export function containerMounts(c: Container, volumes: Map<string, string>): BindMount[] {
+export function containerMounts(
+  c: Container,
+  volumes: Map<string, string>,
+  readOnly: ReadonlySet<string> = new Set(),
+): BindMount[] {
   return (c.volumeMounts ?? []).map((m) => {
     const host = volumes.get(m.name);
     if (host === undefined) throw new VolumeError(m.name, 'volume not found in the pod spec');
     return {
       containerPath: m.mountPath,
       hostPath: m.subPath ? path.join(host, m.subPath) : host,
-      readOnly: m.readOnly === true,
+      readOnly: m.readOnly === true || readOnly.has(m.name),
       ...(m.mountPropagation === 'HostToContainer' ? { propagation: 'rslave' as const } : {}),
       ...(m.mountPropagation === 'Bidirectional' ? { propagation: 'rshared' as const } : {}),
     };

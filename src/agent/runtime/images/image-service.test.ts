@@ -23,6 +23,7 @@ import {
 } from '../../../../test/support/registry.ts';
 import { isImageError } from './errors.ts';
 import { ImageService } from './image-service.ts';
+import { keyringFromSecrets } from './pull-secrets.ts';
 
 /** Tests talk to 127.0.0.0/8 only: any other host (e.g. a fallback to Docker Hub) fails loudly. */
 const loopbackOnly: typeof fetch = (input, init) => {
@@ -195,6 +196,35 @@ describe('ImageService against a real registry', () => {
       registries: { configs: { [tokenRegistry.host]: { auth: { username: 'skiff', password: 'nope' } } } },
     });
     await assert.rejects(wrong.pull(`${tokenRegistry.host}/busybox:1`), (err) =>
+      isImageError(err, 'Unauthorized'),
+    );
+  });
+
+  it("uses a pod's pull-secret keyring, and never lends its token to a pull without it", async () => {
+    const svc = await newService();
+    const secret = (password: string) =>
+      keyringFromSecrets([
+        {
+          metadata: { name: 'regcred' },
+          type: 'kubernetes.io/dockerconfigjson',
+          data: {
+            '.dockerconfigjson': Buffer.from(
+              JSON.stringify({ auths: { [tokenRegistry.host]: { username: 'skiff', password } } }),
+            ).toString('base64'),
+          },
+        },
+      ]);
+    tokenRegistry.tokenRequests.length = 0;
+    const record = await svc.pull(`${tokenRegistry.host}/busybox:1`, { keyring: secret('token-pass') });
+    assert.equal(record.id, image.config.digest);
+    assert.deepEqual(tokenRegistry.tokenRequests, [
+      { scope: 'repository:busybox:pull', service: 'skiff-test-registry', user: 'skiff' },
+    ]);
+    // Same service right after: without the secret the registry refuses, whatever was cached.
+    await assert.rejects(svc.pull(`${tokenRegistry.host}/busybox:1`), (err) =>
+      isImageError(err, 'Unauthorized'),
+    );
+    await assert.rejects(svc.pull(`${tokenRegistry.host}/busybox:1`, { keyring: secret('nope') }), (err) =>
       isImageError(err, 'Unauthorized'),
     );
   });

@@ -16,6 +16,7 @@ import { ImageError } from './errors.ts';
 import { type ImageRecord, ImageRecords } from './image-records.ts';
 import { type ImportOptions, importImages } from './importer.ts';
 import { hostPlatform, type ImageConfig, type Platform } from './manifest.ts';
+import type { PullSecretKeyring } from './pull-secrets.ts';
 import { pullImage } from './puller.ts';
 import { formatReference, parseReference } from './reference.ts';
 import { credentialsFor, type RegistriesConfig } from './registries-config.ts';
@@ -57,6 +58,7 @@ export class ImageService {
   readonly #registries: RegistriesConfig;
   readonly #platform: Platform;
   readonly #concurrency: number;
+  readonly #fetch: typeof fetch | undefined;
   readonly #pulls = new Map<string, Promise<ImageRecord>>();
   /** Writers (pull/import) in flight, and the GC that excludes them. */
   #writers = new Set<Promise<unknown>>();
@@ -70,6 +72,7 @@ export class ImageService {
     this.#registries = opts.registries ?? {};
     this.#platform = opts.platform ?? hostPlatform();
     this.#concurrency = opts.layerConcurrency ?? DEFAULT_LAYER_CONCURRENCY;
+    this.#fetch = opts.fetch;
     this.#client = new RegistryClient({
       credentials: (host) => credentialsFor(host, this.#registries),
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
@@ -82,16 +85,31 @@ export class ImageService {
     await this.#unpacker.init();
   }
 
-  /** Pulls (or re-pulls) a reference; concurrent pulls of one reference share one download. */
-  pull(reference: string, opts: { signal?: AbortSignal } = {}): Promise<ImageRecord> {
+  /**
+   * Pulls (or re-pulls) a reference; concurrent pulls of one reference with the same credentials
+   * share one download. `keyring` (a pod's imagePullSecrets) is consulted before the node's
+   * registries config; such a pull gets its own client so its tokens are never reused by a pull
+   * without those secrets.
+   */
+  pull(
+    reference: string,
+    opts: { signal?: AbortSignal; keyring?: PullSecretKeyring } = {},
+  ): Promise<ImageRecord> {
     const ref = parseReference(reference);
-    const key = formatReference(ref);
+    const keyring = opts.keyring?.size ? opts.keyring : undefined;
+    const key = `${formatReference(ref)}${keyring ? ` ${keyring.fingerprint}` : ''}`;
     const inflight = this.#pulls.get(key);
     if (inflight) return inflight;
+    const client = keyring
+      ? new RegistryClient({
+          credentials: (host) => keyring.lookup(host, ref.path) ?? credentialsFor(host, this.#registries),
+          ...(this.#fetch ? { fetch: this.#fetch } : {}),
+        })
+      : this.#client;
     const p = this.#write(async () => {
       const record = await pullImage(
         {
-          client: this.#client,
+          client,
           store: this.#store,
           registries: this.#registries,
           platform: this.#platform,

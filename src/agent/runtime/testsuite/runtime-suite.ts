@@ -96,6 +96,12 @@ export function runtimeConformanceSuite(name: string, opts: RuntimeSuiteOptions)
       assert.equal(s?.state, 'ready');
       assert.equal(s?.hostname, 'suite-host');
       assert.ok((await rt.listSandboxes()).some((x) => x.id === sandbox));
+      const mine = await rt.listSandboxes({ podUid: s?.podUid ?? '' });
+      assert.deepEqual(
+        mine.map((x) => x.id),
+        [sandbox],
+      );
+      assert.deepEqual(await rt.listSandboxes({ podUid: 'no-such-pod' }), []);
     });
 
     it('runs a container whose stdout and stderr land in a CRI log', async () => {

@@ -1,0 +1,33 @@
+// The node agent alone in its own process, for the pods benchmark: its RSS is then the agent's and
+// nothing else's. Options come as one JSON argument (AgentOptions without the client, plus the
+// kubeconfig path); prints `ready` once the agent has registered and synced, stops on SIGTERM.
+//   node bench/pods-agent.ts '{"kubeconfig":"…","nodeName":"…","dataDir":"…",…}'
+import { type AgentOptions, startAgent } from '../src/agent/agent.ts';
+import { clientFromKubeconfig } from '../src/client/index.ts';
+import { createLogger } from '../src/util/log.ts';
+
+export const READY_LINE = 'ready';
+
+type EntryOptions = Omit<AgentOptions, 'client' | 'log'> & { kubeconfig: string };
+
+async function main(): Promise<void> {
+  const opts = JSON.parse(process.argv[2] ?? '{}') as EntryOptions;
+  const { kubeconfig, ...rest } = opts;
+  const client = await clientFromKubeconfig(kubeconfig, { userAgent: 'skiff-bench-agent' });
+  const agent = await startAgent({
+    ...rest,
+    client,
+    log: createLogger({ level: 'warn', component: 'agent' }),
+  });
+  // Where the RSS goes (heap, external, array buffers), on demand: `kill -USR2 <pid>`.
+  process.on('SIGUSR2', () => process.stderr.write(`${JSON.stringify(process.memoryUsage())}\n`));
+  process.stdout.write(`${READY_LINE}\n`);
+  process.once('SIGTERM', () => {
+    void agent
+      .stop()
+      .then(() => client.close())
+      .finally(() => process.exit(0));
+  });
+}
+
+if (import.meta.main) await main();
