@@ -1,6 +1,7 @@
 // `depends_on` as init containers, through nothing but cluster DNS and TCP:
 //  - service_started / service_healthy: a small init container (option waitImage) loops until the
-//    dependency's Service accepts a TCP connection on its first port (`nc -z`); Services route only
+//    dependency's Service accepts a TCP connection on its first port (`nc -z`, or where busybox is
+//    built without -z, as Debian's is, `nc … -e true`: connect, then exit 0); Services route only
 //    to ready pods, and a healthcheck is the readiness probe, so "accepts" means "healthy" when the
 //    dependency has one. A dependency without ports has a headless Service, whose name resolves
 //    only while a ready pod exists: the loop waits for `nslookup` instead.
@@ -35,7 +36,7 @@ export function waitContainer(ctx: ConvertContext, dep: Dependency): KObject {
   const port = dep.ports[0];
   const probe =
     port && port.protocol === 'TCP'
-      ? `nc -z -w ${WAIT_CONNECT_TIMEOUT_SECONDS} ${host} ${port.target}`
+      ? `{ nc -z -w ${WAIT_CONNECT_TIMEOUT_SECONDS} ${host} ${port.target} || nc -w ${WAIT_CONNECT_TIMEOUT_SECONDS} ${host} ${port.target} -e true; } 2>/dev/null`
       : `nslookup ${fqdn} >/dev/null 2>&1`;
   const what = port && port.protocol === 'TCP' ? `${host}:${port.target}` : fqdn;
   return {
