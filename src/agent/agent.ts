@@ -12,6 +12,7 @@ import { NodeRegistration } from './node-registration.ts';
 import { PodManager } from './pod-manager.ts';
 import { ImageService } from './runtime/images/image-service.ts';
 import type { RegistriesConfig } from './runtime/images/registries-config.ts';
+import type { ClusterDnsDefaults } from './runtime/pod-files.ts';
 import { RuncRuntime } from './runtime/runc-runtime.ts';
 import type { ContainerRuntime } from './runtime/types.ts';
 import { StartSlots } from './start-slots.ts';
@@ -49,6 +50,12 @@ export interface AgentOptions {
    * to; absent: not served. Port 0 picks a free one; the Node reports the port it got.
    */
   api?: { port: number; host?: string; tls: { cert: string; key: string; clientCa: string } };
+  // --- networking (H28) ---
+  /** Every node's pods: traffic to them is not masqueraded (default: this node's pod CIDR). */
+  clusterCidr?: string;
+  /** The cluster resolver written into pods' resolv.conf (default: the host's resolv.conf). */
+  clusterDns?: ClusterDnsDefaults;
+  // --- end networking ---
 }
 
 export interface Agent {
@@ -83,6 +90,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     ...(o.runDir ? { runDir: o.runDir } : {}),
     ...(o.cgroupRoot ? { cgroupRoot: o.cgroupRoot } : {}),
     ...(o.exitPollMs ? { exitPollMs: o.exitPollMs } : {}),
+    ...(o.clusterDns ? { clusterDns: o.clusterDns } : {}), // networking (H28)
   });
   // The API first: its port goes into the Node's status (daemonEndpoints.kubeletEndpoint).
   let apiServer: { port: number; stop(): Promise<void> } | undefined;
@@ -113,6 +121,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   const network = podCidr
     ? new PodNetwork({
         podCidr,
+        ...(o.clusterCidr ? { clusterCidr: o.clusterCidr } : {}), // networking (H28)
         stateDir: path.join(o.dataDir, 'cni'),
         ...(o.networkName ? { networkName: o.networkName } : {}),
         ...(o.bridge ? { bridge: o.bridge } : {}),

@@ -20,6 +20,7 @@ export interface UpFlags {
   auditLogMaxbackup?: string;
   encryptionProviderConfig?: string;
   nodeMonitorGracePeriod?: string;
+  resolvConf?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [
@@ -66,10 +67,17 @@ export function addServerCommands(program: Command): void {
       )
       // --- controller flags (kube-controller-manager's names) ---
       .option('--node-monitor-grace-period <duration>', 'a node silent this long goes NotReady (e.g. 40s)')
+      // --- node flags (kubelet's names) ---
+      .option('--resolv-conf <file>', "resolvers the cluster DNS forwards other names to (the node's)")
       .action(async (flags: UpFlags) => {
         const disable = new Set(flags.disable);
         if (!agent) disable.add('agent');
         const { runServer } = await import('../cmd/server.ts');
+        // The node agent reads it from the environment: runServer's config stays the control plane's.
+        if (flags.resolvConf) {
+          const { ENV_RESOLV_CONF } = await import('../cmd/network.ts');
+          process.env[ENV_RESOLV_CONF] = flags.resolvConf;
+        }
         const port = Number(flags.httpsPort);
         if (!Number.isInteger(port) || port < 0 || port > 65535) {
           console.error(colorsFor(process.stderr).red(`invalid --https-port ${flags.httpsPort}`));

@@ -15,6 +15,7 @@ import type { Agent } from '../agent/agent.ts';
 import { ensureClientCert } from '../apiserver/pki/index.ts';
 import { clientForConnection, type RestClient } from '../client/index.ts';
 import type { Logger } from '../util/log.ts';
+import type { NodeNetwork } from './network.ts';
 
 /** `--disable` name. */
 export const DISABLE_AGENT = 'agent';
@@ -34,6 +35,8 @@ export const ENV_POD_CIDR = 'SKIFF_AGENT_POD_CIDR';
 /** The agent API's port (default 10250, the kubelet's); 0 picks a free one (tests). */
 export const ENV_AGENT_PORT = 'SKIFF_AGENT_PORT';
 export const DEFAULT_AGENT_API_PORT = 10250;
+/** DESIGN.md §7 (the server's CLUSTER_CIDR; repeated here so the agent does not load server.ts). */
+export const CLUSTER_CIDR = '10.42.0.0/16';
 
 export interface NodeAgentOptions {
   /** The server's data dir: the agent keeps its state in `<dataDir>/agent`. */
@@ -45,6 +48,8 @@ export interface NodeAgentOptions {
   server: string;
   log: Logger;
   nodeName?: string;
+  /** Every node's pods (default 10.42.0.0/16): not masqueraded, and the proxy's "local" traffic. */
+  clusterCidr?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -73,6 +78,7 @@ export function startNodeAgent(o: NodeAgentOptions): NodeAgent {
   const nodeName = o.nodeName ?? hostname().toLowerCase();
   const log = o.log.child('agent');
   let agent: Agent | undefined;
+  let network: NodeNetwork | undefined;
   let client: RestClient | undefined;
   let stopping = false;
   const started = (async () => {
@@ -90,7 +96,25 @@ export function startNodeAgent(o: NodeAgentOptions): NodeAgent {
       ips: ['127.0.0.1'],
       usage: 'server',
     });
-    const { startAgent } = await import('../agent/agent.ts');
+    const { firstIPv4, startAgent } = await import('../agent/agent.ts');
+    if (stopping) return;
+    const podCidr = env[ENV_POD_CIDR] || FIRST_NODE_POD_CIDR;
+    const scoped = scopedHostNames(env[ENV_HOST_SCOPE]);
+    const { startNodeNetwork, DEFAULT_RESOLV_CONF, ENV_RESOLV_CONF } = await import('./network.ts');
+    const { DEFAULT_BRIDGE } = await import('../agent/cni/cni-config.ts');
+    const internalIP = firstIPv4();
+    network = await startNodeNetwork({
+      tlsDir: o.tlsDir,
+      ca: o.ca,
+      server: o.server,
+      nodeName,
+      podCidr,
+      clusterCidr: o.clusterCidr ?? CLUSTER_CIDR,
+      bridge: scoped.bridge ?? DEFAULT_BRIDGE,
+      nodeIPs: [internalIP],
+      resolvConfPath: env[ENV_RESOLV_CONF] || DEFAULT_RESOLV_CONF,
+      log,
+    });
     if (stopping) return;
     const port = env[ENV_AGENT_PORT] === undefined ? DEFAULT_AGENT_API_PORT : Number(env[ENV_AGENT_PORT]);
     client = clientForConnection(
@@ -106,8 +130,11 @@ export function startNodeAgent(o: NodeAgentOptions): NodeAgent {
       client,
       nodeName,
       dataDir: join(o.dataDir, 'agent'),
-      podCidr: env[ENV_POD_CIDR] || FIRST_NODE_POD_CIDR,
-      ...scopedHostNames(env[ENV_HOST_SCOPE]),
+      podCidr,
+      clusterCidr: o.clusterCidr ?? CLUSTER_CIDR,
+      clusterDns: network.podDns,
+      internalIP,
+      ...scoped,
       api: { port, tls: { cert: serving.certPem, key: serving.keyPem, clientCa: o.ca.certPem } },
       log,
     });
@@ -122,6 +149,7 @@ export function startNodeAgent(o: NodeAgentOptions): NodeAgent {
         stopping = true;
         await started;
         await agent?.stop();
+        await network?.stop();
         client?.close();
       })();
       return stopped;

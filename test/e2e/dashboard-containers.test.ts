@@ -1,3 +1,5 @@
+// skiff-test: whole-host — runs `skiff up` with the agent, whose service rules and ClusterIPs are
+// host-wide, so scripts/test.sh runs these files one at a time after the rest.
 // The dashboard on real containers (issue #11's acceptance): `skiff up` runs the node agent, pods
 // run under runc/conmon from images served by a test registry on 127.0.0.1, and Debian's Chromium
 // (playwright-core) logs in, applies a Deployment from the YAML editor, watches its pods run,
@@ -5,6 +7,7 @@
 // from metrics.k8s.io. A view-only user gets no Scale button and a readable Forbidden. Every view
 // is saved as a screenshot under test/e2e/artifacts/containers-*.png; the test prints the bundle
 // size and the overview's first paint. Needs root; leaves no host object behind.
+
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -14,6 +17,7 @@ import { after, before, test } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { removeNetworkHostState } from '../../src/agent/cni/network-cleanup.ts';
 import { removeRuntimeHostState } from '../../src/agent/runtime/host-cleanup.ts';
+import { removeNodeNetworkRules } from '../../src/cmd/network.ts';
 import { ENV_AGENT_PORT, ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node.ts';
 import { buildDashboard } from '../../src/dashboard/build.ts';
 import { DASHBOARD_DIR_ENV } from '../../src/dashboard/serve.ts';
@@ -285,7 +289,8 @@ after(async () => {
       netnsPrefix: `skiff-${scope.idPrefix}`,
     }),
   );
-  const leaks = await findLeaks(scope);
+  await attempt(errors, 'proxy and policy rules', () => removeNodeNetworkRules());
+  const leaks = await findLeaks(scope, { serviceChains: true });
   await attempt(errors, 'data dir', () => rm(scope.stateDir, { recursive: true, force: true }));
   if (tmp) rmSync(tmp, { recursive: true, force: true });
   assert.deepEqual(errors, [], 'every clean-up step succeeded');

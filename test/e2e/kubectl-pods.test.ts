@@ -1,8 +1,11 @@
+// skiff-test: whole-host — runs `skiff up` with the agent, whose service rules and ClusterIPs are
+// host-wide, so scripts/test.sh runs these files one at a time after the rest.
 // kubectl against `skiff up` with real containers, end to end through the API server's proxy to the
 // in-process node agent: logs (follow, --previous after a crash), exec (kubectl 1.32 and 1.29,
 // non-tty and -it on a pty), port-forward to busybox httpd, top pods/nodes from cgroup counters,
 // and an image pulled from a token-auth registry with the pod's imagePullSecrets.
 // One `skiff up` for the file; host objects are scoped (SKIFF_AGENT_SCOPE) and checked for leaks.
+
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { removeNetworkHostState } from '../../src/agent/cni/network-cleanup.ts';
 import { removeRuntimeHostState } from '../../src/agent/runtime/host-cleanup.ts';
+import { removeNodeNetworkRules } from '../../src/cmd/network.ts';
 import { ENV_AGENT_PORT, ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node.ts';
 import { busyboxImage, WEB_PAGE } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
@@ -285,7 +289,8 @@ after(async () => {
       netnsPrefix: `skiff-${scope.idPrefix}`,
     }),
   );
-  const leaks = await findLeaks(scope);
+  await attempt(errors, 'proxy and policy rules', () => removeNodeNetworkRules());
+  const leaks = await findLeaks(scope, { serviceChains: true });
   await attempt(errors, 'data dir', () => rm(scope.stateDir, { recursive: true, force: true }));
   await attempt(errors, 'kubectl home', () => rm(kubectlHome, { recursive: true, force: true }));
   assert.deepEqual(errors, [], 'every clean-up step succeeded');

@@ -1,6 +1,9 @@
+// skiff-test: whole-host — runs `skiff up` with the agent, whose service rules and ClusterIPs are
+// host-wide, so scripts/test.sh runs these files one at a time after the rest.
 // `skiff up`: the all-in-one process runs the node agent as system:node:<hostname>, the Node turns
 // Ready, and a pod run with kubectl (test-registry image) reaches Running on it and is deleted.
 // Host objects are scoped (SKIFF_AGENT_SCOPE) so the leak check sees only this run's.
+
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -9,6 +12,7 @@ import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { removeNetworkHostState } from '../../src/agent/cni/network-cleanup.ts';
 import { removeRuntimeHostState } from '../../src/agent/runtime/host-cleanup.ts';
+import { removeNodeNetworkRules } from '../../src/cmd/network.ts';
 import { ENV_AGENT_PORT, ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node.ts';
 import { busyboxImage, WEB_PAGE } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
@@ -109,7 +113,8 @@ after(async () => {
       netnsPrefix: `skiff-${scope.idPrefix}`,
     }),
   );
-  const leaks = await findLeaks(scope);
+  await attempt(errors, 'proxy and policy rules', () => removeNodeNetworkRules());
+  const leaks = await findLeaks(scope, { serviceChains: true });
   await attempt(errors, 'data dir', () => rm(scope.stateDir, { recursive: true, force: true }));
   assert.deepEqual(errors, [], 'every clean-up step succeeded');
   assert.deepEqual(busy, [], 'no busy cgroups');

@@ -4,6 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { podMasqChain } from '../../src/agent/cni/pod-masquerade.ts';
 import { existingCgroups } from '../../src/agent/runtime/cgroups.ts';
 import { runCommand } from '../../src/agent/runtime/command.ts';
 import { mountsUnder } from '../../src/agent/runtime/overlay.ts';
@@ -54,7 +55,10 @@ async function scopedProcesses(scope: RuntimeScope): Promise<string[]> {
 }
 
 /** Host objects of this scope still present: an empty list means the test cleaned up. */
-export async function findLeaks(scope: RuntimeScope): Promise<string[]> {
+export async function findLeaks(
+  scope: RuntimeScope,
+  opts: { serviceChains?: boolean } = {},
+): Promise<string[]> {
   const leaks: string[] = [];
   const netns = await runCommand('ip', ['netns', 'list'], { allowFailure: true });
   for (const line of netns.stdout.split('\n')) {
@@ -70,6 +74,16 @@ export async function findLeaks(scope: RuntimeScope): Promise<string[]> {
   const nat = await runCommand('iptables-save', ['-t', 'nat'], { allowFailure: true });
   for (const line of nat.stdout.split('\n')) {
     if (line.includes(`name: \\"${scope.network}\\"`)) leaks.push(`iptables ${line}`);
+    if (line.startsWith(`:${podMasqChain(scope.network)} `)) leaks.push(`iptables chain ${line}`);
+  }
+  // The proxy's and the enforcer's chains are host-wide (kube-proxy's names): only a test that ran
+  // them and removed them asks.
+  if (opts.serviceChains) {
+    for (const table of ['nat', 'filter']) {
+      const saved = await runCommand('iptables-save', ['-t', table], { allowFailure: true });
+      for (const line of saved.stdout.split('\n'))
+        if (/^:SKIFF-(?!PODMASQ-)/.test(line)) leaks.push(`iptables ${table} chain ${line.split(' ')[0]}`);
+    }
   }
   leaks.push(...(await scopedProcesses(scope)));
   return leaks;

@@ -33,3 +33,22 @@ export function resolvConf(dns: DnsConfig): string {
   if (dns.options?.length) lines.push(`options ${dns.options.join(' ')}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** The kubelet's ndots for cluster lookups: `web` and `web.default` try the search list first. */
+const CLUSTER_NDOTS = 'ndots:5';
+
+export interface ClusterDnsDefaults {
+  /** Cluster DNS Service IPs (10.43.0.10). */
+  nameservers: string[];
+  /** Default cluster.local. */
+  clusterDomain?: string;
+  /** The node's own search domains, appended after the cluster ones as the kubelet does. */
+  hostSearches?: string[];
+}
+
+/** dnsPolicy ClusterFirst for a pod in `namespace` (used when the caller passes no dns). */
+export function clusterFirstDns(namespace: string, d: ClusterDnsDefaults): DnsConfig {
+  const domain = d.clusterDomain ?? 'cluster.local';
+  const searches = [`${namespace}.svc.${domain}`, `svc.${domain}`, domain, ...(d.hostSearches ?? [])];
+  return { nameservers: [...d.nameservers], searches: [...new Set(searches)], options: [CLUSTER_NDOTS] };
+}

@@ -23,7 +23,7 @@ import { type ContainerRecord, RecordStore, type SandboxRecord } from './contain
 import { ExitWatcher } from './exit-watcher.ts';
 import { buildOciSpec, type ContainerSpecInput, type NamespaceSource, resolveProcess } from './oci-spec.ts';
 import { mountOverlay, unmount } from './overlay.ts';
-import { hostsFile, resolvConf } from './pod-files.ts';
+import { type ClusterDnsDefaults, clusterFirstDns, hostsFile, resolvConf } from './pod-files.ts';
 import { isAlive } from './process-alive.ts';
 import { resolveUser } from './process-user.ts';
 import { clampRlimits, DEFAULT_RLIMITS, readHostHardLimits } from './rlimits.ts';
@@ -65,6 +65,11 @@ export interface RuncRuntimeOptions {
   /** Poll for exits this often in case fs.watch misses one. */
   exitPollMs?: number;
   logSizeMax?: number;
+  /**
+   * The cluster resolver (kubelet --cluster-dns/--cluster-domain): a pod-network sandbox whose
+   * config has no dns gets a ClusterFirst resolv.conf for its namespace. Absent: the host's.
+   */
+  clusterDns?: ClusterDnsDefaults;
 }
 
 export class RuncRuntime implements ContainerRuntime {
@@ -84,6 +89,7 @@ export class RuncRuntime implements ContainerRuntime {
   readonly #records = new Map<string, ContainerRecord>();
   readonly #listeners = new Set<(id: string) => void>();
   readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #clusterDns: ClusterDnsDefaults | undefined;
   readonly #exitWaiters = new Map<string, Set<() => void>>();
   readonly #refreshing = new Map<string, Promise<void>>();
   readonly #rlimits = clampRlimits(DEFAULT_RLIMITS, readHostHardLimits());
@@ -103,6 +109,7 @@ export class RuncRuntime implements ContainerRuntime {
     this.#containers = new RecordStore(join(this.stateDir, 'containers'), 'state.json');
     this.#sandboxes = new RecordStore(join(this.stateDir, 'sandboxes'), 'sandbox.json');
     this.#logSizeMax = opts.logSizeMax;
+    this.#clusterDns = opts.clusterDns;
   }
 
   /** Opens the runtime over its directories and re-adopts what a previous instance left running. */
@@ -166,7 +173,13 @@ export class RuncRuntime implements ContainerRuntime {
     try {
       await writeFile(join(dir, 'hostname'), `${config.hostname}\n`);
       await writeFile(join(dir, 'hosts'), hostsFile(config));
-      if (config.dns) await writeFile(join(dir, 'resolv.conf'), resolvConf(config.dns));
+      // Host-network pods keep the host's resolvers (dnsPolicy ClusterFirst falls back to Default there).
+      const dns =
+        config.dns ??
+        (config.netnsPath && this.#clusterDns
+          ? clusterFirstDns(config.namespace, this.#clusterDns)
+          : undefined);
+      if (dns) await writeFile(join(dir, 'resolv.conf'), resolvConf(dns));
       else
         await copyFile('/etc/resolv.conf', join(dir, 'resolv.conf')).catch(() =>
           writeFile(join(dir, 'resolv.conf'), ''),

@@ -25,6 +25,8 @@ export const BOOTSTRAPPERS_GROUP = 'system:bootstrappers';
 export const SCHEDULER_USER = 'system:kube-scheduler';
 export const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
 export const PROXY_USER = 'system:kube-proxy';
+/** The node's cluster DNS server (skiff runs it in the agent, CoreDNS's role in upstream clusters). */
+export const DNS_USER = 'system:skiff-dns';
 
 const rule = (
   verbs: string[],
@@ -289,6 +291,20 @@ export function defaultClusterRoles(): KObject[] {
       rule(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
       ...events(),
     ]),
+    // NetworkPolicy enforcement runs beside kube-proxy under its identity (k3s's embedded
+    // network-policy controller reads the same objects).
+    clusterRole('system:skiff-network-policy', [
+      rule(['list', 'watch'], [''], ['pods', 'namespaces']),
+      rule(['list', 'watch'], ['networking.k8s.io'], ['networkpolicies']),
+    ]),
+    // CoreDNS's system:coredns, plus keeping the kube-dns Service and its EndpointSlice (which
+    // point at the node-local server) in shape.
+    clusterRole('system:skiff-dns', [
+      rule(['list', 'watch'], [''], ['endpoints', 'services', 'pods', 'namespaces']),
+      rule(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
+      rule(['get', 'create', 'update'], [''], ['services']),
+      rule(['get', 'create', 'update'], ['discovery.k8s.io'], ['endpointslices']),
+    ]),
     clusterRole('system:kube-scheduler', [
       ...events(),
       rule(['create'], ['coordination.k8s.io'], ['leases']),
@@ -326,6 +342,8 @@ export function defaultClusterRoleBindings(): KObject[] {
     // Nodes are authorized by the Node authorizer; upstream keeps this binding without subjects.
     clusterBinding('system:node', []),
     clusterBinding('system:node-proxier', [{ kind: 'User', name: PROXY_USER }]),
+    clusterBinding('system:skiff-network-policy', [{ kind: 'User', name: PROXY_USER }]),
+    clusterBinding('system:skiff-dns', [{ kind: 'User', name: DNS_USER }]),
     clusterBinding('system:kube-scheduler', [{ kind: 'User', name: SCHEDULER_USER }]),
     clusterBinding('system:kube-controller-manager', [{ kind: 'User', name: CONTROLLER_MANAGER_USER }]),
     clusterBinding('system:node-bootstrapper', [{ kind: 'Group', name: BOOTSTRAPPERS_GROUP }]),
