@@ -135,8 +135,8 @@ describe('job controller', () => {
 
   it('fails with DeadlineExceeded past activeDeadlineSeconds and deletes its pods', async () => {
     await jobs.create(jobOf('late', { activeDeadlineSeconds: 1, parallelism: 2, completions: 4 }));
-    await h.eventually(async () => (await running('late')).length === 2);
-    const failed = await h.eventually(() => condition('late', 'Failed'), 5_000);
+    // Not waiting to see both pods run: on a loaded machine the 1 s deadline can pass first.
+    const failed = await h.eventually(() => condition('late', 'Failed'));
     assert.equal(failed.reason, 'DeadlineExceeded');
     assert.equal(failed.message, 'Job was active longer than specified deadline');
     assert.equal((await running('late')).length, 0);
