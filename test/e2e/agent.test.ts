@@ -6,8 +6,6 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { type Agent, startAgent } from '../../src/agent/agent.ts';
-import { removeNetworkHostState } from '../../src/agent/cni/network-cleanup.ts';
-import { removeRuntimeHostState } from '../../src/agent/runtime/host-cleanup.ts';
 import type { KObject } from '../../src/api/object.ts';
 import {
   CONFIGMAPS,
@@ -20,7 +18,7 @@ import {
 import { createLogger } from '../../src/util/log.ts';
 import { busyboxImage } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
-import { findLeaks, newRuntimeScope } from '../support/runtime-leaks.ts';
+import { attempt, cleanUpScope, newRuntimeScope } from '../support/runtime-leaks.ts';
 import { type Skiff, startSkiff } from './harness.ts';
 
 const scope = newRuntimeScope();
@@ -167,46 +165,16 @@ async function retryConflicts(fn: () => Promise<unknown>): Promise<void> {
   }
 }
 
-/** Runs every cleanup step even when one fails (a failed test must still leave the host clean). */
-async function attempt(errors: string[], what: string, fn: () => Promise<unknown>): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    errors.push(`${what}: ${String(err)}`);
-  }
-}
-
 after(async () => {
   const errors: string[] = [];
   await attempt(errors, 'agent stop', async () => agent?.stop());
   await attempt(errors, 'skiff stop', async () => skiff?.stop());
   await attempt(errors, 'registry stop', async () => registry?.stop());
-  // Containers outlive the agent by design: the runtime clean-up kills conmon and runc's
-  // containers, unmounts and removes the cgroups; then the network (netns, bridge, CNI rules).
-  let busy: string[] = [];
-  await attempt(errors, 'runtime cleanup', async () => {
-    busy = await removeRuntimeHostState({
-      stateDir: scope.stateDir,
-      runDir: scope.runDir,
-      cgroupRoot: scope.cgroupRoot,
-      removeState: true,
-    });
-  });
-  await attempt(errors, 'network cleanup', () =>
-    removeNetworkHostState({
-      networkName: scope.network,
-      bridge: scope.bridge,
-      netnsPrefix: `skiff-${scope.idPrefix}`,
-    }),
-  );
+  const { busy, leaks } = await cleanUpScope(scope, errors, { removeState: true });
   await attempt(errors, 'state dir', () => rm(scope.stateDir, { recursive: true, force: true }));
   assert.deepEqual(errors, [], 'every clean-up step succeeded');
   assert.deepEqual(busy, [], 'no busy cgroups');
-  assert.deepEqual(
-    await findLeaks(scope),
-    [],
-    'no netns, mount, cgroup, bridge, iptables chain or process left',
-  );
+  assert.deepEqual(leaks, [], 'no netns, mount, cgroup, bridge, iptables chain or process left');
 });
 
 describe('node agent on real containers', () => {

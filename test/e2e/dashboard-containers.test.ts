@@ -15,15 +15,12 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { removeNetworkHostState } from '../../src/agent/cni/network-cleanup.ts';
-import { removeRuntimeHostState } from '../../src/agent/runtime/host-cleanup.ts';
-import { removeNodeNetworkRules } from '../../src/cmd/network.ts';
 import { ENV_AGENT_PORT, ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node.ts';
 import { buildDashboard } from '../../src/dashboard/build.ts';
 import { DASHBOARD_DIR_ENV } from '../../src/dashboard/serve.ts';
 import { busyboxImage } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
-import { findLeaks, newRuntimeScope } from '../support/runtime-leaks.ts';
+import { attempt, cleanUpScope, newRuntimeScope } from '../support/runtime-leaks.ts';
 import { type Skiff, startSkiff } from './harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -249,14 +246,6 @@ before(async () => {
   });
 });
 
-async function attempt(errors: string[], what: string, fn: () => Promise<unknown>): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    errors.push(`${what}: ${String(err)}`);
-  }
-}
-
 after(async () => {
   const errors: string[] = [];
   await attempt(errors, 'browser', async () => browser?.close());
@@ -274,23 +263,7 @@ after(async () => {
   });
   await attempt(errors, 'skiff stop', async () => s?.stop());
   await attempt(errors, 'registry stop', async () => registry?.stop());
-  let busy: string[] = [];
-  await attempt(errors, 'runtime cleanup', async () => {
-    busy = await removeRuntimeHostState({
-      stateDir: scope.stateDir,
-      runDir: scope.runDir,
-      cgroupRoot: scope.cgroupRoot,
-    });
-  });
-  await attempt(errors, 'network cleanup', () =>
-    removeNetworkHostState({
-      networkName: scope.network,
-      bridge: scope.bridge,
-      netnsPrefix: `skiff-${scope.idPrefix}`,
-    }),
-  );
-  await attempt(errors, 'proxy and policy rules', () => removeNodeNetworkRules());
-  const leaks = await findLeaks(scope, { serviceChains: true });
+  const { busy, leaks } = await cleanUpScope(scope, errors, { serviceChains: true });
   await attempt(errors, 'data dir', () => rm(scope.stateDir, { recursive: true, force: true }));
   if (tmp) rmSync(tmp, { recursive: true, force: true });
   assert.deepEqual(errors, [], 'every clean-up step succeeded');

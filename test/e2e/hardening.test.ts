@@ -6,8 +6,6 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { type Agent, startAgent } from '../../src/agent/agent.ts';
-import { removeNetworkHostState } from '../../src/agent/cni/network-cleanup.ts';
-import { removeRuntimeHostState } from '../../src/agent/runtime/host-cleanup.ts';
 import type { KObject } from '../../src/api/object.ts';
 import {
   CONFIGMAPS,
@@ -19,7 +17,7 @@ import {
 import { createLogger } from '../../src/util/log.ts';
 import { busyboxImage } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
-import { findLeaks, newRuntimeScope } from '../support/runtime-leaks.ts';
+import { attempt, cleanUpScope, newRuntimeScope } from '../support/runtime-leaks.ts';
 import { type Skiff, startSkiff } from './harness.ts';
 
 const scope = newRuntimeScope();
@@ -170,39 +168,16 @@ before(async () => {
   plain = await runPod('plain');
 });
 
-async function attempt(errors: string[], what: string, fn: () => Promise<unknown>): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    errors.push(`${what}: ${String(err)}`);
-  }
-}
-
 after(async () => {
   const errors: string[] = [];
   await attempt(errors, 'agent stop', async () => agent?.stop());
   await attempt(errors, 'skiff stop', async () => skiff?.stop());
   await attempt(errors, 'registry stop', async () => registry?.stop());
-  let busy: string[] = [];
-  await attempt(errors, 'runtime cleanup', async () => {
-    busy = await removeRuntimeHostState({
-      stateDir: scope.stateDir,
-      runDir: scope.runDir,
-      cgroupRoot: scope.cgroupRoot,
-      removeState: true,
-    });
-  });
-  await attempt(errors, 'network cleanup', () =>
-    removeNetworkHostState({
-      networkName: scope.network,
-      bridge: scope.bridge,
-      netnsPrefix: `skiff-${scope.idPrefix}`,
-    }),
-  );
+  const { busy, leaks } = await cleanUpScope(scope, errors, { removeState: true });
   await attempt(errors, 'state dir', () => rm(scope.stateDir, { recursive: true, force: true }));
   assert.deepEqual(errors, [], 'every clean-up step succeeded');
   assert.deepEqual(busy, [], 'no busy cgroups');
-  assert.deepEqual(await findLeaks(scope), [], 'nothing of the scope left on the host');
+  assert.deepEqual(leaks, [], 'nothing of the scope left on the host');
 });
 
 describe('container hardening', () => {

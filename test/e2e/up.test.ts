@@ -10,13 +10,10 @@ import { readFile, rm } from 'node:fs/promises';
 import { get } from 'node:http';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import { removeNetworkHostState } from '../../src/agent/cni/network-cleanup.ts';
-import { removeRuntimeHostState } from '../../src/agent/runtime/host-cleanup.ts';
-import { removeNodeNetworkRules } from '../../src/cmd/network.ts';
 import { ENV_AGENT_PORT, ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node.ts';
 import { busyboxImage, WEB_PAGE } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
-import { findLeaks, newRuntimeScope } from '../support/runtime-leaks.ts';
+import { attempt, cleanUpScope, newRuntimeScope } from '../support/runtime-leaks.ts';
 import { type Skiff, startSkiff } from './harness.ts';
 
 const scope = newRuntimeScope();
@@ -85,36 +82,12 @@ before(async () => {
   );
 });
 
-async function attempt(errors: string[], what: string, fn: () => Promise<unknown>): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    errors.push(`${what}: ${String(err)}`);
-  }
-}
-
 after(async () => {
   const errors: string[] = [];
   // SIGTERM: the server stops its agent (containers would keep running), then itself.
   await attempt(errors, 'skiff stop', async () => skiff?.stop());
   await attempt(errors, 'registry stop', async () => registry?.stop());
-  let busy: string[] = [];
-  await attempt(errors, 'runtime cleanup', async () => {
-    busy = await removeRuntimeHostState({
-      stateDir: scope.stateDir,
-      runDir: scope.runDir,
-      cgroupRoot: scope.cgroupRoot,
-    });
-  });
-  await attempt(errors, 'network cleanup', () =>
-    removeNetworkHostState({
-      networkName: scope.network,
-      bridge: scope.bridge,
-      netnsPrefix: `skiff-${scope.idPrefix}`,
-    }),
-  );
-  await attempt(errors, 'proxy and policy rules', () => removeNodeNetworkRules());
-  const leaks = await findLeaks(scope, { serviceChains: true });
+  const { busy, leaks } = await cleanUpScope(scope, errors, { serviceChains: true });
   await attempt(errors, 'data dir', () => rm(scope.stateDir, { recursive: true, force: true }));
   assert.deepEqual(errors, [], 'every clean-up step succeeded');
   assert.deepEqual(busy, [], 'no busy cgroups');

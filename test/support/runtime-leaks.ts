@@ -4,9 +4,11 @@
 
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { removeNetworkHostState } from '../../src/agent/cni/network-cleanup.ts';
 import { podMasqChain } from '../../src/agent/cni/pod-masquerade.ts';
 import { existingCgroups } from '../../src/agent/runtime/cgroups.ts';
 import { runCommand } from '../../src/agent/runtime/command.ts';
+import { removeRuntimeHostState } from '../../src/agent/runtime/host-cleanup.ts';
 import { mountsUnder } from '../../src/agent/runtime/overlay.ts';
 
 export interface RuntimeScope {
@@ -87,4 +89,49 @@ export async function findLeaks(
   }
   leaks.push(...(await scopedProcesses(scope)));
   return leaks;
+}
+
+/** Runs one clean-up step, recording its failure instead of throwing: a failed test must still leave the host clean. */
+export async function attempt(errors: string[], what: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    errors.push(`${what}: ${String(err)}`);
+  }
+}
+
+/**
+ * The end of a test file that ran containers in `scope`: the runtime clean-up (conmon and runc's
+ * containers killed, mounts and cgroups removed — containers outlive the agent by design), the
+ * network clean-up (netns, bridge, CNI and masquerade rules), with `serviceChains` the proxy's and
+ * the policy enforcer's host-wide chains too, then what is still left. Failed steps go to `errors`.
+ */
+export async function cleanUpScope(
+  scope: RuntimeScope,
+  errors: string[],
+  opts: { removeState?: boolean; serviceChains?: boolean } = {},
+): Promise<{ busy: string[]; leaks: string[] }> {
+  let busy: string[] = [];
+  await attempt(errors, 'runtime cleanup', async () => {
+    busy = await removeRuntimeHostState({
+      stateDir: scope.stateDir,
+      runDir: scope.runDir,
+      cgroupRoot: scope.cgroupRoot,
+      ...(opts.removeState ? { removeState: true } : {}),
+    });
+  });
+  await attempt(errors, 'network cleanup', () =>
+    removeNetworkHostState({
+      networkName: scope.network,
+      bridge: scope.bridge,
+      netnsPrefix: `skiff-${scope.idPrefix}`,
+    }),
+  );
+  if (opts.serviceChains)
+    await attempt(errors, 'proxy and policy rules', async () => {
+      const { removeNodeNetworkRules } = await import('../../src/cmd/network.ts');
+      await removeNodeNetworkRules();
+    });
+  const leaks = await findLeaks(scope, { serviceChains: opts.serviceChains });
+  return { busy, leaks };
 }
