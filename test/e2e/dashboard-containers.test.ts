@@ -18,22 +18,12 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { ENV_AGENT_PORT, ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node.ts';
 import { buildDashboard } from '../../src/dashboard/build.ts';
 import { DASHBOARD_DIR_ENV } from '../../src/dashboard/serve.ts';
+import { CHROMIUM, CHROMIUM_ARGS, loadDashboard, signIn } from '../support/dashboard-browser.ts';
 import { busyboxImage } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
 import { attempt, cleanUpScope, newRuntimeScope } from '../support/runtime-leaks.ts';
 import { type Skiff, startSkiff } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** Flags that keep Chromium off the network: it may only talk to our 127.0.0.1 server. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-gpu',
-];
 const ADMIN_TOKEN = 'skiff-dashboard-admin-token';
 const VIEWER_TOKEN = 'skiff-dashboard-viewer-token';
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
@@ -42,9 +32,6 @@ const scope = newRuntimeScope();
 const POD_CIDR = '10.42.247.0/24';
 const NODE = hostname().toLowerCase();
 const WAIT_MS = 30_000;
-/** A full load of the dashboard document: tries, and how long each may take to show a view. */
-const LOAD_ATTEMPTS = 3;
-const LOAD_MS = 10_000;
 const POLL_MS = 200;
 /**
  * Prints a numbered line every second (so the log view has something to follow) and exits at
@@ -117,32 +104,6 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = WAI
   }
 }
 
-/**
- * Loads the dashboard document (or reloads it) until its first view shows. Chromium fails a load
- * that is still connecting with ERR_NETWORK_CHANGED when the host's interfaces change — as they do
- * whenever this node (or another test on the machine) sets up a pod network — so a full load is
- * retried; the UI's own API calls retry themselves (api.ts).
- */
-async function load(p: Page, go: () => Promise<unknown>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await go();
-      await p.getByLabel('Token').or(p.locator('header.top')).first().waitFor({ timeout: LOAD_MS });
-      return;
-    } catch (err) {
-      if (attempt >= LOAD_ATTEMPTS) throw err;
-      console.log(`dashboard load failed (attempt ${attempt}), again: ${String(err).split('\n')[0]}`);
-    }
-  }
-}
-
-async function login(p: Page, token: string): Promise<void> {
-  await load(p, () => p.goto(`${s.url}/dashboard/`));
-  await p.getByLabel('Token').fill(token);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.locator('header.top').waitFor();
-}
-
 /** xterm.js draws rows of spans: wait until their text holds `text`. */
 async function screenHas(text: string): Promise<void> {
   await until(`${JSON.stringify(text)} on the terminal`, async () =>
@@ -160,7 +121,7 @@ interface Paint {
 
 /** Reloads the page (the token stays in sessionStorage) and reads its paint timing. */
 async function firstPaint(p: Page, ready: () => Promise<void>): Promise<Paint> {
-  await load(p, () => p.reload());
+  await loadDashboard(p, () => p.reload());
   await ready();
   // Runs in the page (DOM types are not in this Node program's view, hence a string).
   return (await p.evaluate(`(() => {
@@ -275,9 +236,9 @@ const runningPods = () =>
   page.locator('section', { hasText: 'Pods (' }).locator('.badge', { hasText: 'Running' });
 
 test('login, then the overview shows this machine Ready (first paint measured)', async () => {
-  await load(page, () => page.goto(`${s.url}/dashboard/`));
+  await loadDashboard(page, () => page.goto(`${s.url}/dashboard/`));
   await shot('01-login');
-  await login(page, ADMIN_TOKEN);
+  await signIn(page, s.url, ADMIN_TOKEN);
   const nodeRow = page.locator('tr', { hasText: NODE });
   await nodeRow.getByText('Ready', { exact: true }).waitFor({ timeout: WAIT_MS });
   const perf = await firstPaint(page, async () => {
@@ -502,7 +463,7 @@ test('a view-only user sees no Scale button and a readable Forbidden when forcin
   await page.goto(`${s.url}/dashboard/#/deployment/default/ticker`);
   const viewer = await ctx.newPage();
   try {
-    await login(viewer, VIEWER_TOKEN);
+    await signIn(viewer, s.url, VIEWER_TOKEN);
     await viewer.goto(`${s.url}/dashboard/#/deployment/default/ticker`);
     await viewer.getByText('read-only: you may not scale').waitFor();
     assert.equal(await viewer.getByRole('button', { name: 'scale up' }).count(), 0);

@@ -2,6 +2,7 @@
 // produces the UI), pods made Running by a hollow node, and Debian's Chromium driven by
 // playwright-core. Each step saves a screenshot under test/e2e/artifacts/ and the test prints the
 // bundle size and the overview's first paint.
+
 import assert from 'node:assert/strict';
 import {
   existsSync,
@@ -19,29 +20,16 @@ import { after, before, test } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type HollowNode, startHollowNode } from '../../src/agent/sim/hollow-node.ts';
 import { clientFromKubeconfig, type RestClient } from '../../src/client/index.ts';
+import { CHROMIUM, CHROMIUM_ARGS, loadDashboard, signIn } from '../support/dashboard-browser.ts';
 import { type Skiff, startSkiff } from './harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 const DIST = join(ROOT, 'dist/dashboard');
-const CHROMIUM = '/usr/bin/chromium';
-/** Flags that keep Chromium off the network: it may only talk to our 127.0.0.1 server. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-gpu',
-];
 const ADMIN_TOKEN = 'skiff-dashboard-admin-token';
 const VIEWER_TOKEN = 'skiff-dashboard-viewer-token';
 const NODE_NAME = 'skiff-dash-node';
 const WAIT_MS = 30_000;
-/** A full load of the dashboard document: tries, and how long each may take to show a view. */
-const LOAD_ATTEMPTS = 3;
-const LOAD_MS = 10_000;
 const IMAGE_V1 = 'registry.local/skiff/web:1';
 const IMAGE_V2 = 'registry.local/skiff/web:2';
 const MANIFEST = `apiVersion: apps/v1
@@ -89,31 +77,6 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>): Promise
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${s.logs().slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-/**
- * Loads the dashboard document until its first view shows, retried: Chromium fails a load still
- * connecting with ERR_NETWORK_CHANGED when the host's interfaces change (other tests on this
- * machine set up pod networks). The UI's API calls retry themselves (src/dashboard/ui/api.ts).
- */
-async function load(p: Page, go: () => Promise<unknown>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await go();
-      await p.getByLabel('Token').or(p.locator('header.top')).first().waitFor({ timeout: LOAD_MS });
-      return;
-    } catch (err) {
-      if (attempt >= LOAD_ATTEMPTS) throw err;
-      console.log(`dashboard load failed (attempt ${attempt}), again: ${String(err).split('\n')[0]}`);
-    }
-  }
-}
-
-async function login(p: Page, token: string): Promise<void> {
-  await load(p, () => p.goto(`${s.url}/dashboard/`));
-  await p.getByLabel('Token').fill(token);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.locator('header.top').waitFor();
 }
 
 before(async () => {
@@ -183,7 +146,7 @@ test('the bundle is built with a gzip twin of every asset', () => {
 });
 
 test('login, then the overview shows the node Ready', async () => {
-  await load(page, () => page.goto(`${s.url}/dashboard/`));
+  await loadDashboard(page, () => page.goto(`${s.url}/dashboard/`));
   await shot('01-login');
   // A wrong token is refused with the server's message.
   await page.getByLabel('Token').fill('not-a-token');
@@ -192,12 +155,12 @@ test('login, then the overview shows the node Ready', async () => {
     .getByRole('alert')
     .filter({ hasText: /Unauthorized/i })
     .waitFor();
-  await login(page, ADMIN_TOKEN);
+  await signIn(page, s.url, ADMIN_TOKEN);
   const nodeRow = page.locator('tr', { hasText: NODE_NAME });
   await nodeRow.getByText('Ready', { exact: true }).waitFor();
   await page.getByText('skiff-admin').waitFor();
   // First paint of the overview on a fresh load (the token is in sessionStorage).
-  await load(page, () => page.reload());
+  await loadDashboard(page, () => page.reload());
   await nodeRow.getByText('Ready', { exact: true }).waitFor();
   // Runs in the page (DOM types are not in this Node program's view, hence a string).
   const perf = (await page.evaluate(`(() => {
@@ -304,7 +267,7 @@ test('a view-only user sees no Scale button and a readable Forbidden when forcin
   // watching, both share the profile's 6 connections, which the watch budget must leave room in.
   const viewer = await ctx.newPage();
   try {
-    await login(viewer, VIEWER_TOKEN);
+    await signIn(viewer, s.url, VIEWER_TOKEN);
     await viewer.goto(`${s.url}/dashboard/#/deployment/default/web`);
     await viewer.getByText('read-only: you may not scale').waitFor();
     assert.equal(await viewer.getByRole('button', { name: 'scale up' }).count(), 0);
