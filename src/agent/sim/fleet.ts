@@ -16,7 +16,6 @@ import {
   isAlreadyExists,
   isConflict,
   isNotFound,
-  LEASES,
   NAMESPACES,
   NODES,
   objectKey,
@@ -27,8 +26,9 @@ import {
 import { type Clock, realClock, type Timer } from '../../util/clock.ts';
 import { createLogger, type Logger } from '../../util/log.ts';
 import { runWorkers, WorkQueue } from '../../util/workqueue.ts';
-import { DEFAULT_HEARTBEAT_MS, LEASE_DURATION_SECONDS, NODE_LEASE_NAMESPACE } from './hollow-node.ts';
+import { DEFAULT_HEARTBEAT_MS } from './hollow-node.ts';
 import { IpPool } from './ip-pool.ts';
+import { NODE_LEASE_NAMESPACE, renewNodeLease } from './node-lease.ts';
 import { isReady, newNode, nodeStatus, SIM_HOST_IP } from './node-object.ts';
 import { type PodLife, rfc3339, simulatedStatus, statusFingerprint } from './pod-status.ts';
 
@@ -88,8 +88,6 @@ interface FleetNode {
   lease?: Lease;
 }
 
-const microTime = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-
 export async function startFleet(o: FleetOptions): Promise<Fleet> {
   const clock = o.clock ?? realClock;
   const log = (o.log ?? createLogger({ level: 'warn' })).child('fleet');
@@ -97,7 +95,6 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   const fleetId = prefix.replace(/-+$/, '') || 'hollow';
   const zones = Math.max(1, o.zones ?? 1);
   const nodesApi = o.client.resource<KObject>(NODES);
-  const leases = o.client.resource<KObject>(LEASES, NODE_LEASE_NAMESPACE);
   const members = new Map<string, FleetNode>();
   const lives = new Map<string, PodLife>();
   let stopped = false;
@@ -118,38 +115,7 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     });
 
   const renew = async (m: FleetNode): Promise<void> => {
-    const spec = {
-      holderIdentity: m.name,
-      leaseDurationSeconds: LEASE_DURATION_SECONDS,
-      renewTime: microTime(clock.now()),
-    };
-    if (m.lease) {
-      try {
-        m.lease = (await leases.update({
-          ...m.lease,
-          spec: { ...m.lease.spec, ...spec },
-        } as KObject)) as Lease;
-        return;
-      } catch (err) {
-        if (!isConflict(err) && !isNotFound(err)) throw err;
-      }
-    }
-    try {
-      const cur = (await leases.get(m.name)) as Lease;
-      m.lease = (await leases.update({ ...cur, spec: { ...cur.spec, ...spec } } as KObject)) as Lease;
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      m.lease = (await leases.create({
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        metadata: {
-          name: m.name,
-          namespace: NODE_LEASE_NAMESPACE,
-          ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: m.name, uid: m.uid }],
-        },
-        spec,
-      })) as Lease;
-    }
+    m.lease = await renewNodeLease(o.client, m, m.lease, clock.now());
   };
 
   const postStatus = (i: number, current: Node | undefined) =>

@@ -14,8 +14,6 @@ import {
   DeletedFinalStateUnknown,
   isConflict,
   isNotFound,
-  LEASES,
-  NAMESPACES,
   NODES,
   objectKey,
   PODS,
@@ -26,13 +24,13 @@ import { type Clock, realClock, type Timer } from '../../util/clock.ts';
 import { createLogger, type Logger } from '../../util/log.ts';
 import { runWorkers, WorkQueue } from '../../util/workqueue.ts';
 import { derivedPodCidr, IpPool } from './ip-pool.ts';
+import { renewNodeLease } from './node-lease.ts';
 import { isReady, newNode, nodeLabels, nodeStatus, SIM_HOST_IP } from './node-object.ts';
 import { type PodLife, rfc3339, simulatedStatus, statusFingerprint } from './pod-status.ts';
 
-export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+export { LEASE_DURATION_SECONDS, NODE_LEASE_NAMESPACE } from './node-lease.ts';
+
 export const DEFAULT_HEARTBEAT_MS = 10_000;
-/** The kubelet's lease duration: the node lifecycle controller's grace is measured from renewTime. */
-export const LEASE_DURATION_SECONDS = 40;
 /** Pods synced in parallel: status writes are small, a few in flight keep a 100-pod burst quick. */
 const POD_WORKERS = 4;
 
@@ -75,15 +73,12 @@ export async function startHollowNode(o: HollowNodeOptions): Promise<HollowNode>
   return node;
 }
 
-const microTime = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-
 class Hollow implements HollowNode {
   readonly name: string;
   readonly #o: HollowNodeOptions;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #nodes;
-  readonly #leases;
   readonly #queue: WorkQueue<string>;
   readonly #informer: SharedInformer<KObject>;
   /** By pod uid: a pod re-created under the same name is a new pod. */
@@ -103,7 +98,6 @@ class Hollow implements HollowNode {
     this.#clock = o.clock ?? realClock;
     this.#log = (o.log ?? createLogger({ level: 'warn' })).child(`hollow-node.${o.name}`);
     this.#nodes = o.client.resource<KObject>(NODES);
-    this.#leases = o.client.resource<KObject>(LEASES, NODE_LEASE_NAMESPACE);
     this.#queue = new WorkQueue<string>({ clock: this.#clock });
     this.#informer = new SharedInformer<KObject>(o.client.resource<KObject>(PODS), {
       fieldSelector: `spec.nodeName=${o.name}`,
@@ -199,53 +193,12 @@ class Hollow implements HollowNode {
   }
 
   async #renewLease(): Promise<void> {
-    const renewTime = microTime(this.#clock.now());
-    const spec = { holderIdentity: this.name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime };
-    if (this.#lease) {
-      try {
-        this.#lease = (await this.#leases.update({
-          ...this.#lease,
-          spec: { ...this.#lease.spec, ...spec },
-        } as KObject)) as Lease;
-        return;
-      } catch (err) {
-        if (!isConflict(err) && !isNotFound(err)) throw err;
-      }
-    }
-    try {
-      const cur = (await this.#leases.get(this.name)) as Lease;
-      this.#lease = (await this.#leases.update({
-        ...cur,
-        spec: { ...cur.spec, ...spec },
-      } as KObject)) as Lease;
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      this.#lease = (await this.#createLease(spec)) as Lease;
-    }
-  }
-
-  async #createLease(spec: Record<string, unknown>): Promise<KObject> {
-    const lease = {
-      apiVersion: 'coordination.k8s.io/v1',
-      kind: 'Lease',
-      metadata: {
-        name: this.name,
-        namespace: NODE_LEASE_NAMESPACE,
-        ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.name, uid: this.#nodeUid }],
-      },
-      spec,
-    };
-    try {
-      return await this.#leases.create(lease);
-    } catch (err) {
-      // A bare API server (unit tests) has no kube-node-lease namespace yet.
-      if (!isNotFound(err)) throw err;
-      await this.#o.client
-        .resource(NAMESPACES)
-        .create({ metadata: { name: NODE_LEASE_NAMESPACE } })
-        .catch(() => undefined);
-      return this.#leases.create(lease);
-    }
+    this.#lease = await renewNodeLease(
+      this.#o.client,
+      { name: this.name, uid: this.#nodeUid },
+      this.#lease,
+      this.#clock.now(),
+    );
   }
 
   async #sync(key: string): Promise<void> {
