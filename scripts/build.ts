@@ -7,7 +7,8 @@ import { build } from 'esbuild';
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: { skiff: 'src/cli/main.ts' },
+  // pki-worker: certificate issuance runs in a worker thread (src/apiserver/pki/issuer.ts).
+  entryPoints: { skiff: 'src/cli/main.ts', 'pki-worker': 'src/apiserver/pki/issuer-worker.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   // Code splitting keeps dynamic imports lazy: without it esbuild hoists every external package a

@@ -7,12 +7,12 @@
 //                                                         ▲ watch cache ◄── storage watch
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { ApiError, badRequest, methodNotAllowed, notFoundPath, unauthorized } from '../api/errors.ts';
 import type { KindDef } from '../api/kinds/types.ts';
 import type { KObject } from '../api/object.ts';
 import type { StorageBackend } from '../storage/types.ts';
+import { nodeHttp } from '../util/node-http.ts';
 import { apiRows, podStartupRow } from '../util/slo.ts';
 import { securityAdmission } from './admission/index.ts';
 import type { ResourceQuotaAdmission } from './admission/resource-quota.ts';
@@ -65,10 +65,7 @@ import * as streaming from './streaming/index.ts';
 
 // --- end streaming ---
 
-// node:http is required, not imported: an ESM import of it evaluates every export, including the
-// lazy WebSocket/fetch getters that load undici (~10 MB resident) into a server that never uses it.
-const createHttpServer = (createRequire(import.meta.url)('node:http') as typeof import('node:http'))
-  .createServer;
+const createHttpServer = nodeHttp.createServer;
 
 /** The Kubernetes minor we report decides which kubectl the Cloud SDK dispatcher runs. */
 export const KUBERNETES_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0+skiff' };

@@ -1,8 +1,8 @@
 // The network transport: HTTPS (or plain HTTP for test servers) with a keep-alive agent, client
 // certificate or bearer token, and the cluster CA, from a ClusterConnection.
 import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { nodeHttp } from '../util/node-http.ts';
 import type { ClusterConnection } from './kubeconfig.ts';
 import { NodeHttpTransport, type Transport } from './transport.ts';
 
@@ -31,7 +31,7 @@ export function httpTransport(conn: ClusterConnection, opts: HttpTransportOption
           rejectUnauthorized: !conn.insecureSkipTlsVerify,
           servername: conn.tlsServerName,
         })
-      : new HttpAgent(common);
+      : new nodeHttp.Agent(common);
   return new NodeHttpTransport({
     server: conn.server,
     agent,

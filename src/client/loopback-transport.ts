@@ -10,16 +10,10 @@
 // Identity: a stream pair is not a TLS socket, so no client certificate exists. The caller passes a
 // bearer token that the composition root also registers with the server's authenticator — a
 // random token minted per process, never written anywhere, so it can only arrive on this path.
-import {
-  Agent,
-  type AgentOptions,
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import type { AgentOptions, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { duplexPair } from 'node:stream';
+import { nodeHttp } from '../util/node-http.ts';
 import { DEFAULT_USER_AGENT } from './https-transport.ts';
 import { NodeHttpTransport, type Transport } from './transport.ts';
 
@@ -54,7 +48,7 @@ function socketLike(d: Duplex, localPort: number, remotePort: number): Duplex {
   return d;
 }
 
-class LoopbackAgent extends Agent {
+class LoopbackAgent extends nodeHttp.Agent {
   readonly #server: Server;
   readonly #open: Set<Duplex>;
   #nextPort = 1;
@@ -83,7 +77,7 @@ class LoopbackAgent extends Agent {
 
 export function loopbackTransport(opts: LoopbackTransportOptions): Transport {
   const open = new Set<Duplex>();
-  const server = createServer((req, res) => {
+  const server = nodeHttp.createServer((req, res) => {
     try {
       Promise.resolve(opts.handler(req, res)).catch((err: unknown) => failed(res, err));
     } catch (err) {

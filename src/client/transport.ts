@@ -1,9 +1,10 @@
 // How the client reaches an API server. Both transports speak real HTTP/1.1 through node:http's
 // client (so framing, chunked watches and keep-alive behave identically): the HTTPS one over a
 // socket, the loopback one over an in-process stream pair (loopback-transport.ts).
-import { type Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { Agent, IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
+import { nodeHttp } from '../util/node-http.ts';
 
 export interface TransportRequest {
   method: string;
@@ -44,14 +45,14 @@ export class NodeHttpTransport implements Transport {
   readonly #agent: Agent;
   readonly #headers: Record<string, string>;
   readonly #auth: (() => string | undefined) | undefined;
-  readonly #request: typeof httpRequest;
+  readonly #request: typeof nodeHttp.request;
 
   constructor(opts: NodeHttpTransportOptions) {
     this.#url = new URL(opts.server);
     this.#agent = opts.agent;
     this.#headers = opts.headers ?? {};
     this.#auth = opts.authorization;
-    this.#request = this.#url.protocol === 'https:' ? httpsRequest : httpRequest;
+    this.#request = this.#url.protocol === 'https:' ? httpsRequest : nodeHttp.request;
   }
 
   request(r: TransportRequest): Promise<TransportResponse> {

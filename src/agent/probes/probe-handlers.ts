@@ -1,7 +1,7 @@
 // The three probe mechanisms: exec in the container, HTTP GET to the pod IP, TCP connect.
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { Probe } from 'kubernetes-types/core/v1.d.ts';
+import { nodeHttp } from '../../util/node-http.ts';
 import type { ContainerRuntime } from '../runtime/types.ts';
 import type { ProbeOutcome } from './probe-worker.ts';
 
@@ -46,7 +46,7 @@ export async function runProbe(probe: Probe, t: ProbeTarget, timeoutMs: number):
 
 function httpProbe(url: string, headers: Record<string, string>, timeoutMs: number): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
-    const req = request(
+    const req = nodeHttp.request(
       url,
       { timeout: timeoutMs, headers: { 'User-Agent': 'kube-probe/1.32', ...headers } },
       (res) => {

@@ -11,12 +11,12 @@
 // Clients must present a certificate from the cluster CA whose subject is allowed (the API server's
 // kubelet-client certificate); node and user certificates from the same CA are refused.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../../util/log.ts';
+import { nodeHttp } from '../../util/node-http.ts';
 import type { ContainerRuntime } from '../runtime/types.ts';
 import { attachProcess } from './attach-process.ts';
 import { serveContainerLogs } from './container-logs.ts';
@@ -191,7 +191,7 @@ export async function startAgentServer(o: AgentServerOptions): Promise<AgentServ
         },
         onRequest,
       )
-    : createHttpServer(onRequest);
+    : nodeHttp.createServer(onRequest);
   server.on(
     'upgrade',
     (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade(req, socket, head),

@@ -53,7 +53,7 @@ export async function ensureClientCert(
     if (leafStillGood(certPem, ca.certPem, spec) && subjectMatches(certPem, spec))
       return { certPem, keyPem: readFileSync(keyPath, 'utf8'), certPath, keyPath };
   }
-  const { issueLeaf } = await import('./certs.ts');
+  const { issueLeaf } = await import('./issuer.ts');
   const pair = await issueLeaf(ca, spec);
   writeAtomic(keyPath, pair.keyPem, 0o600);
   writeAtomic(certPath, pair.certPem, 0o644);

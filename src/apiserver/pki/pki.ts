@@ -36,13 +36,13 @@ export const IN_CLUSTER_NAMES = [
 /** Re-issue a leaf that expires within this window. */
 const RENEW_BEFORE_MS = 30 * 86_400_000;
 
-type Issuer = typeof import('./certs.ts');
+type Issuer = typeof import('./issuer.ts');
 
 export async function ensurePki(dir: string, opts: PkiOptions): Promise<Pki> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let certs: Issuer | undefined;
   const issuer = async () => {
-    certs ??= await import('./certs.ts');
+    certs ??= await import('./issuer.ts');
     return certs;
   };
   let ca = readPair(dir, 'ca');

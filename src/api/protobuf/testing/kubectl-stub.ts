@@ -2,9 +2,13 @@
 // (kubectl-wire.md §2), a node and one pod for drain, and every write recorded and answered with a
 // plausible JSON object. Used by capture.ts (fixture refresh) and kubectl.test.ts (live check).
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { decodeKubernetesProtobuf } from '../envelope.ts';
+
+// Required, not imported: see src/util/node-http.ts (src/api imports nothing of the project).
+const nodeHttp = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 export interface RecordedRequest {
   method: string;
@@ -206,7 +210,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, requests: Recor
 
 export async function startKubectlStub(): Promise<KubectlStub> {
   const requests: RecordedRequest[] = [];
-  const server = createServer((req, res) => {
+  const server = nodeHttp.createServer((req, res) => {
     handle(req, res, requests).catch((err: unknown) => send(res, 500, { message: String(err) }));
   });
   server.listen(0, '127.0.0.1');
