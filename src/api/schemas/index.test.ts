@@ -36,7 +36,6 @@ test('schema nodes: types, formats, required, refs', () => {
   assert.ok(pod?.properties);
   assert.equal(pod.type, 'object');
   assert.equal(pod.properties.spec.ref, `${CORE}.PodSpec`);
-  assert.match(pod.properties.spec.description ?? '', /desired behavior of the pod/);
   const spec = resolve(pod.properties.spec);
   assert.equal(spec, getDefinition(`${CORE}.PodSpec`));
   assert.deepEqual(spec.required, ['containers']);
@@ -168,4 +167,18 @@ try { m.getDefinition('x'); console.log('loaded'); } catch (e) { console.log('mi
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('descriptions: only the OpenAPI read has them; the resident schemas leave them out', () => {
+  const full = allDefinitions() as Record<
+    string,
+    { description?: string; properties?: Record<string, { description?: string }> }
+  >;
+  assert.match(full[`${CORE}.PodSpec`].description ?? '', /PodSpec is a description of a pod/);
+  assert.match(full[`${CORE}.Pod`].properties?.spec.description ?? '', /desired behavior of the pod/);
+  const pod = schemaFor('', 'v1', 'Pod');
+  assert.equal(JSON.stringify(pod).includes('desired behavior'), false);
+  // A property named `description` (an object, not documentation) is kept.
+  const props = getDefinition('io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps');
+  assert.ok(props?.properties?.description);
 });

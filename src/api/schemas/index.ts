@@ -11,14 +11,13 @@ export interface SchemaNode {
   /** Absent on untyped scalars such as Quantity and on free-form JSON: treat those as atomic. */
   type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
   format?: string;
-  description?: string;
   properties?: Record<string, SchemaNode>;
   additionalProperties?: SchemaNode | boolean;
   items?: SchemaNode;
   required?: string[];
   /**
-   * Definition name this node stands for. A property node keeps its own description and patch
-   * metadata next to the ref (e.g. Deployment `spec.strategy`: ref + patchStrategy retainKeys),
+   * Definition name this node stands for. A property node keeps its own patch metadata next to
+   * the ref (e.g. Deployment `spec.strategy`: ref + patchStrategy retainKeys),
    * so read those before calling resolve().
    */
   ref?: string;
@@ -52,18 +51,33 @@ let raw: Record<string, Raw> | undefined;
 let gvkIndex: Map<string, string> | undefined;
 const nodes = new Map<string, SchemaNode>();
 
-function load(): Record<string, Raw> {
-  if (raw) return raw;
+/**
+ * Drops the documentation strings: ~40 % of the parsed data, needed only by the OpenAPI documents
+ * (kubectl explain), which allDefinitions() builds from a fresh read. A property that happens to be
+ * named `description` has an object value and is kept.
+ */
+const withoutDescriptions = (key: string, value: unknown): unknown =>
+  key === 'description' && typeof value === 'string' ? undefined : value;
+
+function read(reviver?: (key: string, value: unknown) => unknown): Record<string, Raw> {
   let lastErr: unknown;
   for (const rel of CANDIDATE_URLS) {
     try {
-      raw = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as Record<string, Raw>;
-      return raw;
+      return JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8'), reviver as never) as Record<
+        string,
+        Raw
+      >;
     } catch (err) {
       lastErr = err;
     }
   }
   throw new Error(`schema definitions not found next to ${import.meta.url}`, { cause: lastErr });
+}
+
+/** The resident copy (patch, apply, unknown-field checks): no descriptions. */
+function load(): Record<string, Raw> {
+  raw ??= read(withoutDescriptions);
+  return raw;
 }
 
 const refName = (ref: string): string => (ref.startsWith(REF_PREFIX) ? ref.slice(REF_PREFIX.length) : ref);
@@ -77,7 +91,6 @@ function convert(s: Raw): SchemaNode {
   if (ref) n.ref = refName(ref);
   if (typeof s.type === 'string') n.type = s.type as SchemaNode['type'];
   if (typeof s.format === 'string') n.format = s.format;
-  if (typeof s.description === 'string') n.description = s.description;
   if (s.properties) {
     n.properties = {};
     for (const [k, v] of Object.entries(s.properties as Record<string, Raw>)) n.properties[k] = convert(v);
@@ -144,7 +157,10 @@ export function schemaFor(group: string, version: string, kind: string): SchemaN
   return name ? getDefinition(name) : undefined;
 }
 
-/** The raw OpenAPI v3 schemas, refs as `#/components/schemas/<name>`; shared, do not mutate. */
+/**
+ * The raw OpenAPI v3 schemas with their descriptions, refs as `#/components/schemas/<name>`: read
+ * afresh on each call and not kept (the OpenAPI documents are built once, from this).
+ */
 export function allDefinitions(): Record<string, object> {
-  return load();
+  return read();
 }

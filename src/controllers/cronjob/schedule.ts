@@ -2,8 +2,12 @@
 // (spec.timeZone, or a legacy `TZ=`/`CRON_TZ=` prefix), the most recent start time it missed since
 // it last ran, and the next one. Five-field cron and @descriptors come from cron-parser; robfig's
 // `@every <duration>` counts from the last run, as upstream's constant-delay schedule does.
-import { CronExpressionParser } from 'cron-parser';
 import { parseGoDuration } from '../../api/kinds/batch/cron-schedule.ts';
+import { lazyRequire } from '../../util/lazy-require.ts';
+
+// cron-parser brings luxon (~0.5 MB of source, ~1.5 MB resident once loaded): required when the
+// first CronJob's schedule is parsed, so a cluster without CronJobs never holds it.
+const cronParser = lazyRequire<typeof import('cron-parser')>('cron-parser');
 
 /** Upstream stops counting missed start times here and warns (TooManyMissedTimes). */
 export const MAX_MISSED_START_TIMES = 100;
@@ -42,6 +46,7 @@ export function parseSchedule(schedule: string, timeZone?: string | null): Sched
     };
   }
   // Validate once; cron-parser takes the zone and the start point per query.
+  const { CronExpressionParser } = cronParser();
   CronExpressionParser.parse(expr, { tz: zone, strict: false });
   return {
     timeZone: zone,
