@@ -305,6 +305,16 @@ export class PodWorker {
         hostname: pod.spec?.hostname ?? pod.metadata?.name ?? '',
         ...(netnsPath ? { netnsPath } : {}),
         podIps,
+        ...(pod.spec?.dnsPolicy ? { dnsPolicy: pod.spec.dnsPolicy } : {}),
+        ...(pod.spec?.dnsConfig ? { dnsConfig: pod.spec.dnsConfig } : {}),
+        ...(pod.spec?.hostAliases?.length
+          ? {
+              hostAliases: pod.spec.hostAliases.map((a) => ({
+                ip: a.ip ?? '',
+                hostnames: a.hostnames ?? [],
+              })),
+            }
+          : {}),
       });
       sb = await this.#sandbox();
       if (!sb) throw new Error('sandbox vanished after creation');

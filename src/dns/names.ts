@@ -1,7 +1,7 @@
 // Name helpers for the cluster zone: dashed IPs (CoreDNS's endpoint/pod names) and reverse names.
 import { isIPv4, isIPv6 } from 'node:net';
 
-export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+export { DEFAULT_CLUSTER_DOMAIN } from '../util/resolv-conf.ts';
 
 /** Lowercase, no trailing dot: the form every lookup key uses. */
 export const canonical = (name: string): string => name.toLowerCase().replace(/\.$/, '');

@@ -1,6 +1,8 @@
 // The per-pod files bind-mounted into every container of a sandbox, as the kubelet writes them:
 // /etc/hosts (localhost entries, the pod's own name, hostAliases), /etc/resolv.conf, /etc/hostname.
 
+import type { PodDNSConfig, PodSpec } from 'kubernetes-types/core/v1.d.ts';
+import { formatResolvConf, parseResolvConf, podResolvConf } from '../../util/resolv-conf.ts';
 import type { DnsConfig } from './types.ts';
 
 const HOSTS_HEADER = `# Kubernetes-managed hosts file.
@@ -34,9 +36,6 @@ export function resolvConf(dns: DnsConfig): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The kubelet's ndots for cluster lookups: `web` and `web.default` try the search list first. */
-const CLUSTER_NDOTS = 'ndots:5';
-
 export interface ClusterDnsDefaults {
   /** Cluster DNS Service IPs (10.43.0.10). */
   nameservers: string[];
@@ -46,9 +45,40 @@ export interface ClusterDnsDefaults {
   hostSearches?: string[];
 }
 
-/** dnsPolicy ClusterFirst for a pod in `namespace` (used when the caller passes no dns). */
-export function clusterFirstDns(namespace: string, d: ClusterDnsDefaults): DnsConfig {
-  const domain = d.clusterDomain ?? 'cluster.local';
-  const searches = [`${namespace}.svc.${domain}`, `svc.${domain}`, domain, ...(d.hostSearches ?? [])];
-  return { nameservers: [...d.nameservers], searches: [...new Set(searches)], options: [CLUSTER_NDOTS] };
+/** What of a pod decides its resolver configuration. */
+export interface SandboxDns {
+  namespace: string;
+  hostNetwork: boolean;
+  dnsPolicy?: string;
+  dnsConfig?: PodDNSConfig;
+}
+
+/**
+ * The sandbox's resolv.conf as the kubelet computes it (util/resolv-conf.ts): dnsPolicy
+ * ClusterFirst (Default on the host network), ClusterFirstWithHostNet, Default or None, then
+ * dnsConfig merged in. `hostResolvConf` is the node's resolv.conf text: its resolvers for Default,
+ * its search domains after the cluster ones (unless the cluster defaults name the node's own).
+ */
+export function sandboxResolvConf(
+  pod: SandboxDns,
+  cluster: ClusterDnsDefaults | undefined,
+  hostResolvConf: string,
+): string {
+  const host = parseResolvConf(hostResolvConf);
+  if (cluster?.hostSearches) host.searches = [...cluster.hostSearches];
+  const spec: PodSpec = {
+    containers: [],
+    hostNetwork: pod.hostNetwork,
+    ...(pod.dnsPolicy ? { dnsPolicy: pod.dnsPolicy } : {}),
+    ...(pod.dnsConfig ? { dnsConfig: pod.dnsConfig } : {}),
+  };
+  const conf = podResolvConf(
+    { metadata: { namespace: pod.namespace }, spec },
+    {
+      clusterDNS: cluster?.nameservers ?? [],
+      ...(cluster?.clusterDomain ? { clusterDomain: cluster.clusterDomain } : {}),
+      host,
+    },
+  );
+  return formatResolvConf(conf);
 }

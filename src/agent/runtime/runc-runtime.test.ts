@@ -141,6 +141,35 @@ describe('RuncRuntime on this host', () => {
     await assert.rejects(readCgroupFile(cg, 'memory', 'memory.limit_in_bytes'), /ENOENT/);
   });
 
+  it("gives a sandbox the pod's dnsPolicy None resolvers and hostAliases in the container's files", async () => {
+    const sb = await rt.createSandbox({
+      id: nextSandboxId(),
+      podUid: 'dns-pod',
+      name: 'dns',
+      namespace: 'd',
+      hostname: 'dns',
+      dnsPolicy: 'None',
+      dnsConfig: {
+        nameservers: ['192.0.2.10'],
+        searches: ['corp.test'],
+        options: [{ name: 'ndots', value: '2' }],
+      },
+      hostAliases: [{ ip: '192.0.2.20', hostnames: ['db.corp.test', 'db'] }],
+    });
+    const id = await rt.createContainer({
+      sandboxId: sb,
+      name: 'c',
+      image: busybox,
+      command: ['sleep', '1000'],
+    });
+    await rt.startContainer(id);
+    const out = await rt.exec(id, ['cat', '/etc/resolv.conf', '/etc/hosts']);
+    const text = out.stdout.toString();
+    assert.match(text, /^nameserver 192\.0\.2\.10\nsearch corp\.test\noptions ndots:2$/m);
+    assert.match(text, /^192\.0\.2\.20\tdb\.corp\.test\tdb$/m);
+    await rt.removeSandbox(sb);
+  });
+
   it('refuses to create in a sandbox that is not ready, and reports bad commands', async () => {
     const sb = await rt.createSandbox({
       id: nextSandboxId(),

@@ -13,7 +13,7 @@
 // <state>/sandboxes/<id>/sandbox.json; runc state in <run>/runc; exit files in <run>/exits.
 
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Disposable, toDisposable } from '../../util/disposable.ts';
 import { readBoundingSet } from './capabilities.ts';
@@ -23,7 +23,7 @@ import { type ContainerRecord, RecordStore, type SandboxRecord } from './contain
 import { ExitWatcher } from './exit-watcher.ts';
 import { buildOciSpec, type ContainerSpecInput, type NamespaceSource, resolveProcess } from './oci-spec.ts';
 import { mountOverlay, unmount } from './overlay.ts';
-import { type ClusterDnsDefaults, clusterFirstDns, hostsFile, resolvConf } from './pod-files.ts';
+import { type ClusterDnsDefaults, hostsFile, resolvConf, sandboxResolvConf } from './pod-files.ts';
 import { isAlive } from './process-alive.ts';
 import { resolveUser } from './process-user.ts';
 import { clampRlimits, DEFAULT_RLIMITS, readHostHardLimits } from './rlimits.ts';
@@ -42,6 +42,8 @@ import {
 
 export const DEFAULT_CGROUP_ROOT = '/skiff';
 export const DEFAULT_RUN_DIR = '/run/skiff';
+/** The node's resolvers (kubelet --resolv-conf): dnsPolicy Default, and the fallback without cluster DNS. */
+const HOST_RESOLV_CONF = '/etc/resolv.conf';
 /** catatonit in pause mode: the sandbox's infra process. */
 export const DEFAULT_PAUSE_BINARY = '/usr/bin/catatonit';
 const PAUSE_PATH_IN_CONTAINER = '/catatonit';
@@ -147,7 +149,7 @@ export class RuncRuntime implements ContainerRuntime {
     });
   }
 
-  // ── sandboxes ──────────────────────────────────────────────────────────────────────────────
+  // --- sandboxes ---
 
   async createSandbox(config: SandboxConfig): Promise<string> {
     const id = config.id ?? newId();
@@ -173,17 +175,19 @@ export class RuncRuntime implements ContainerRuntime {
     try {
       await writeFile(join(dir, 'hostname'), `${config.hostname}\n`);
       await writeFile(join(dir, 'hosts'), hostsFile(config));
-      // Host-network pods keep the host's resolvers (dnsPolicy ClusterFirst falls back to Default there).
-      const dns =
-        config.dns ??
-        (config.netnsPath && this.#clusterDns
-          ? clusterFirstDns(config.namespace, this.#clusterDns)
-          : undefined);
-      if (dns) await writeFile(join(dir, 'resolv.conf'), resolvConf(dns));
-      else
-        await copyFile('/etc/resolv.conf', join(dir, 'resolv.conf')).catch(() =>
-          writeFile(join(dir, 'resolv.conf'), ''),
-        );
+      const resolv = config.dns
+        ? resolvConf(config.dns)
+        : sandboxResolvConf(
+            {
+              namespace: config.namespace,
+              hostNetwork: !config.netnsPath,
+              ...(config.dnsPolicy ? { dnsPolicy: config.dnsPolicy } : {}),
+              ...(config.dnsConfig ? { dnsConfig: config.dnsConfig } : {}),
+            },
+            this.#clusterDns,
+            await readFile(HOST_RESOLV_CONF, 'utf8').catch(() => ''),
+          );
+      await writeFile(join(dir, 'resolv.conf'), resolv);
       const pause = await this.#createPause(record);
       await this.#start(pause);
     } catch (err) {
@@ -289,7 +293,7 @@ export class RuncRuntime implements ContainerRuntime {
     return out;
   }
 
-  // ── containers ─────────────────────────────────────────────────────────────────────────────
+  // --- containers ---
 
   async createContainer(config: ContainerConfig): Promise<string> {
     const sb = this.#sandboxRecords.get(config.sandboxId);
@@ -510,7 +514,7 @@ export class RuncRuntime implements ContainerRuntime {
     }
   }
 
-  // ── internals ──────────────────────────────────────────────────────────────────────────────
+  // --- internals ---
 
   #newRecord(
     r: Omit<ContainerRecord, 'state' | 'createdAt' | 'cgroupsPath'> &

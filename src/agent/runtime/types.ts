@@ -8,6 +8,7 @@
 // State lives on disk: a new runtime instance over the same directories re-adopts sandboxes and
 // containers that kept running while the agent was down (their monitors outlive the agent).
 // Every method is safe to call again after a crash half-way (remove/stop are idempotent).
+import type { PodDNSConfig } from 'kubernetes-types/core/v1.d.ts';
 
 import type { Disposable } from '../../util/disposable.ts';
 import type { ContainerResources } from './cgroup-resources.ts';
@@ -31,8 +32,11 @@ export interface SandboxConfig {
   netnsPath?: string;
   /** Pod IPs, for the pod's /etc/hosts. */
   podIps?: string[];
-  /** Pod DNS; absent = the host's /etc/resolv.conf. */
+  /** Explicit resolver configuration; absent = computed from dnsPolicy/dnsConfig (pod-files.ts). */
   dns?: DnsConfig;
+  /** The pod's spec.dnsPolicy (default ClusterFirst) and spec.dnsConfig. */
+  dnsPolicy?: string;
+  dnsConfig?: PodDNSConfig;
   hostAliases?: { ip: string; hostnames: string[] }[];
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
