@@ -1,6 +1,7 @@
 // `skiff agent --server URL --token T --ca-cert-hash H`: join this machine to a cluster (kubeadm
 // discovery + kubelet TLS bootstrap, src/agent/join) and run the node agent with the node identity
-// it obtained. Once joined, the written kubeconfig is reused and the token is no longer needed.
+// it obtained, with the node's network components beside it (src/cmd/node.ts startJoinedNode).
+// Once joined, the written kubeconfig is reused and the token is no longer needed.
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { colorsFor } from './colors.ts';
@@ -15,10 +16,14 @@ interface AgentFlags {
   logLevel: string;
   joinOnly?: boolean;
   runDir?: string;
+  nodeIp?: string;
+  disable: string[];
+  resolvConf?: string;
 }
 
 /** Exit codes: 1 for a refused or failed join, 2 for bad flags (commander's convention). */
 const EXIT_FAILED = 1;
+const EXIT_BAD_FLAGS = 2;
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -37,9 +42,26 @@ export function addAgentCommand(program: Command): void {
     .option('--node-name <name>', 'the Node name', hostname().toLowerCase())
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .option('--run-dir <dir>', 'volatile runtime state (default /run/skiff)')
+    .option('--node-ip <ip>', "the Node's InternalIP (default: the source address toward the server)")
+    .option(
+      '--disable <components>',
+      'node components not to run: network (DNS, service proxy, NetworkPolicy, routes)',
+      collect,
+      [],
+    )
+    .option('--resolv-conf <file>', "resolvers the node's cluster DNS forwards other names to")
     .option('--join-only', 'obtain the node credentials, write the kubeconfig and exit')
     .action(async (flags: AgentFlags) => {
       const err = colorsFor(process.stderr);
+      const { DISABLE_NETWORK } = await import('../cmd/node.ts');
+      const disable = new Set(flags.disable.flatMap((d) => d.split(',')).filter(Boolean));
+      const unknown = [...disable].filter((d) => d !== DISABLE_NETWORK);
+      if (unknown.length) {
+        console.error(
+          err.red(`skiff agent: unknown --disable ${unknown.join(', ')} (known: ${DISABLE_NETWORK})`),
+        );
+        process.exit(EXIT_BAD_FLAGS);
+      }
       const { joinCluster } = await import('../agent/join/join.ts');
       const abort = new AbortController();
       const onSignal = () => abort.abort();
@@ -67,32 +89,36 @@ export function addAgentCommand(program: Command): void {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       if (flags.joinOnly) return;
-      const [{ clientFromKubeconfig }, { startAgent }, { createLogger }] = await Promise.all([
-        import('../client/index.ts'),
-        import('../agent/agent.ts'),
+      const [{ startJoinedNode }, { ENV_RESOLV_CONF }, { createLogger }] = await Promise.all([
+        import('../cmd/node.ts'),
+        import('../cmd/network.ts'),
         import('../util/log.ts'),
       ]);
-      const client = await clientFromKubeconfig(kubeconfigPath, {
-        userAgent: `skiff-agent/${flags.nodeName}`,
-      });
-      const agent = await startAgent({
-        client,
-        nodeName: flags.nodeName,
-        dataDir: flags.dataDir,
-        ...(flags.runDir ? { runDir: flags.runDir } : {}),
-        log: createLogger({ level: flags.logLevel as 'info', component: 'agent' }),
-      });
+      // The same node as `skiff up`'s: agent, service proxy, NetworkPolicy, cluster DNS, routes.
+      let node: { stop(): Promise<void> };
+      try {
+        node = await startJoinedNode({
+          kubeconfigPath,
+          nodeName: flags.nodeName,
+          dataDir: flags.dataDir,
+          ...(flags.nodeIp ? { nodeIP: flags.nodeIp } : {}),
+          ...(flags.runDir ? { runDir: flags.runDir } : {}),
+          disable,
+          ...(flags.resolvConf ? { env: { ...process.env, [ENV_RESOLV_CONF]: flags.resolvConf } } : {}),
+          log: createLogger({ level: flags.logLevel as 'info', component: 'agent' }),
+        });
+      } catch (e) {
+        console.error(err.red(`skiff agent: ${(e as Error).message}`));
+        process.exit(EXIT_FAILED);
+      }
       process.stderr.write(`skiff agent: node ${flags.nodeName} running\n`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
         stopping = true;
         process.stderr.write(`skiff agent: ${signal}, stopping\n`);
-        agent.stop().then(
-          () => {
-            client.close();
-            process.exit(0);
-          },
+        node.stop().then(
+          () => process.exit(0),
           (e: unknown) => {
             console.error(e);
             process.exit(EXIT_FAILED);

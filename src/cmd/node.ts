@@ -11,14 +11,20 @@
 //                     `skiff uninstall` is what removes containers and host state.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Agent } from '../agent/agent.ts';
+import type { Agent, AgentOptions } from '../agent/agent.ts';
 import { ensureClientCert } from '../apiserver/pki/index.ts';
 import { clientForConnection, type RestClient } from '../client/index.ts';
 import type { Logger } from '../util/log.ts';
-import type { NodeNetwork } from './network.ts';
+import type { NodeNetwork, NodeNetworkCredentials } from './network.ts';
 
 /** `--disable` name. */
 export const DISABLE_AGENT = 'agent';
+/**
+ * `skiff agent --disable network`: no cluster DNS, service proxy, NetworkPolicy enforcer or
+ * host-gw routes on this node (k3s's --disable-kube-proxy/--disable-network-policy/--flannel-backend
+ * none in one), for machines whose network another tool manages, and for tests of the join alone.
+ */
+export const DISABLE_NETWORK = 'network';
 /** The first node's slice of the cluster CIDR 10.42.0.0/16 (DESIGN.md §7, k3s's convention). */
 export const FIRST_NODE_POD_CIDR = '10.42.0.0/24';
 /** Upstream's node identity: the Node authorizer keys on this user prefix and group. */
@@ -37,6 +43,8 @@ export const ENV_AGENT_PORT = 'SKIFF_AGENT_PORT';
 export const DEFAULT_AGENT_API_PORT = 10250;
 /** DESIGN.md §7 (the server's CLUSTER_CIDR; repeated here so the agent does not load server.ts). */
 export const CLUSTER_CIDR = '10.42.0.0/16';
+/** A joined agent's cluster CIDR when the server's is not the default (`skiff agent`). */
+export const ENV_CLUSTER_CIDR = 'SKIFF_CLUSTER_CIDR';
 
 export interface NodeAgentOptions {
   /** The server's data dir: the agent keeps its state in `<dataDir>/agent`. */
@@ -96,25 +104,7 @@ export function startNodeAgent(o: NodeAgentOptions): NodeAgent {
       ips: ['127.0.0.1'],
       usage: 'server',
     });
-    const { firstIPv4, startAgent } = await import('../agent/agent.ts');
-    if (stopping) return;
-    const podCidr = env[ENV_POD_CIDR] || FIRST_NODE_POD_CIDR;
-    const scoped = scopedHostNames(env[ENV_HOST_SCOPE]);
-    const { startNodeNetwork, DEFAULT_RESOLV_CONF, ENV_RESOLV_CONF } = await import('./network.ts');
-    const { DEFAULT_BRIDGE } = await import('../agent/cni/cni-config.ts');
-    const internalIP = firstIPv4();
-    network = await startNodeNetwork({
-      tlsDir: o.tlsDir,
-      ca: o.ca,
-      server: o.server,
-      nodeName,
-      podCidr,
-      clusterCidr: o.clusterCidr ?? CLUSTER_CIDR,
-      bridge: scoped.bridge ?? DEFAULT_BRIDGE,
-      nodeIPs: [internalIP],
-      resolvConfPath: env[ENV_RESOLV_CONF] || DEFAULT_RESOLV_CONF,
-      log,
-    });
+    const { firstIPv4 } = await import('../agent/agent.ts');
     if (stopping) return;
     const port = env[ENV_AGENT_PORT] === undefined ? DEFAULT_AGENT_API_PORT : Number(env[ENV_AGENT_PORT]);
     client = clientForConnection(
@@ -126,18 +116,22 @@ export function startNodeAgent(o: NodeAgentOptions): NodeAgent {
       },
       { userAgent: `skiff-agent/${nodeName}` },
     );
-    agent = await startAgent({
+    const running = await startNodeComponents({
       client,
+      credentials: { kind: 'cluster-ca', tlsDir: o.tlsDir, ca: o.ca, server: o.server },
       nodeName,
       dataDir: join(o.dataDir, 'agent'),
-      podCidr,
+      podCidr: env[ENV_POD_CIDR] || FIRST_NODE_POD_CIDR,
       clusterCidr: o.clusterCidr ?? CLUSTER_CIDR,
-      clusterDns: network.podDns,
-      internalIP,
-      ...scoped,
+      internalIP: firstIPv4(),
       api: { port, tls: { cert: serving.certPem, key: serving.keyPem, clientCa: o.ca.certPem } },
+      stopping: () => stopping,
+      env,
       log,
     });
+    network = running.network;
+    agent = running.agent;
+    if (!agent) return;
     log.info('node agent running', { node: nodeName });
   })().catch((err: unknown) => log.error('node agent failed to start', { err: String(err) }));
   let stopped: Promise<void> | undefined;
@@ -155,4 +149,126 @@ export function startNodeAgent(o: NodeAgentOptions): NodeAgent {
       return stopped;
     },
   };
+}
+
+interface NodeComponentsOptions {
+  /** The agent's client (the node identity). */
+  client: RestClient;
+  credentials: NodeNetworkCredentials;
+  nodeName: string;
+  /** The agent's own state dir. */
+  dataDir: string;
+  podCidr: string;
+  clusterCidr: string;
+  internalIP: string;
+  api?: AgentOptions['api'];
+  runDir?: string;
+  /** Checked between the steps: stop() came while starting. */
+  stopping: () => boolean;
+  /** Run the agent alone: pods get the host's resolvers and no Services (see DISABLE_NETWORK). */
+  disableNetwork?: boolean;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+}
+
+/**
+ * What every node runs, in `skiff up` and in a joined `skiff agent` alike: the network components
+ * (bridge, cluster DNS, service proxy, NetworkPolicy enforcer, host-gw routes), then the agent,
+ * whose pods' resolv.conf names the DNS the network chose. `agent` is unset when stopped early.
+ */
+async function startNodeComponents(
+  o: NodeComponentsOptions,
+): Promise<{ network?: NodeNetwork; agent?: Agent }> {
+  const scoped = scopedHostNames(o.env[ENV_HOST_SCOPE]);
+  const [{ startAgent }, { startNodeNetwork, DEFAULT_RESOLV_CONF, ENV_RESOLV_CONF }, { DEFAULT_BRIDGE }] =
+    await Promise.all([
+      import('../agent/agent.ts'),
+      import('./network.ts'),
+      import('../agent/cni/cni-config.ts'),
+    ]);
+  const network = o.disableNetwork
+    ? undefined
+    : await startNodeNetwork({
+        credentials: o.credentials,
+        nodeName: o.nodeName,
+        podCidr: o.podCidr,
+        clusterCidr: o.clusterCidr,
+        bridge: scoped.bridge ?? DEFAULT_BRIDGE,
+        nodeIPs: [o.internalIP],
+        resolvConfPath: o.env[ENV_RESOLV_CONF] || DEFAULT_RESOLV_CONF,
+        log: o.log,
+      });
+  if (o.stopping()) return { network };
+  const agent = await startAgent({
+    client: o.client,
+    nodeName: o.nodeName,
+    dataDir: o.dataDir,
+    podCidr: o.podCidr,
+    clusterCidr: o.clusterCidr,
+    ...(network ? { clusterDns: network.podDns } : {}),
+    internalIP: o.internalIP,
+    ...scoped,
+    ...(o.runDir ? { runDir: o.runDir } : {}),
+    ...(o.api ? { api: o.api } : {}),
+    log: o.log,
+  });
+  return { network, agent };
+}
+
+export interface JoinedNodeOptions {
+  /** The node credential `skiff agent` obtained (src/agent/join). */
+  kubeconfigPath: string;
+  nodeName: string;
+  dataDir: string;
+  /** InternalIP (kubelet's --node-ip); default: this machine's source address toward the server. */
+  nodeIP?: string;
+  runDir?: string;
+  /** `--disable` names (DISABLE_NETWORK). */
+  disable?: ReadonlySet<string>;
+  env?: NodeJS.ProcessEnv;
+  log: Logger;
+}
+
+/**
+ * A joined machine's node (`skiff agent`): the same components as `skiff up`'s node, speaking as
+ * the node itself (it holds no CA key; see network.ts). Its pod CIDR is the one the nodeipam
+ * controller assigns to its Node, waited for before the bridge is made.
+ */
+export async function startJoinedNode(o: JoinedNodeOptions): Promise<{ stop(): Promise<void> }> {
+  const env = o.env ?? process.env;
+  const [{ loadKubeconfig }, { awaitPodCidr }, { nodeIpToward }] = await Promise.all([
+    import('../client/index.ts'),
+    import('../agent/join/pod-cidr.ts'),
+    import('../agent/join/node-ip.ts'),
+  ]);
+  const conn = await loadKubeconfig(o.kubeconfigPath);
+  const client = clientForConnection(conn, { userAgent: `skiff-agent/${o.nodeName}` });
+  try {
+    const internalIP = o.nodeIP ?? (await nodeIpToward(new URL(conn.server).hostname));
+    const podCidr = await awaitPodCidr(client, { nodeName: o.nodeName, dataDir: o.dataDir, internalIP });
+    const { network, agent } = await startNodeComponents({
+      client,
+      credentials: { kind: 'node', client },
+      nodeName: o.nodeName,
+      dataDir: o.dataDir,
+      podCidr,
+      clusterCidr: env[ENV_CLUSTER_CIDR] || CLUSTER_CIDR,
+      internalIP,
+      ...(o.runDir ? { runDir: o.runDir } : {}),
+      stopping: () => false,
+      disableNetwork: o.disable?.has(DISABLE_NETWORK) ?? false,
+      env,
+      log: o.log,
+    });
+    return {
+      async stop() {
+        await agent?.stop();
+        await network?.stop();
+        client.close();
+      },
+    };
+  } catch (err) {
+    client.close();
+    throw err;
+  }
 }

@@ -189,6 +189,8 @@ describe('skiff agent joins with a bootstrap token and a pinned CA', () => {
         NODE_NAME,
         '--log-level',
         'warn',
+        '--disable', // only the join is under test: no host-wide proxy rules or bridge (multinode tests those)
+        'network',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

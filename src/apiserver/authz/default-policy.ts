@@ -27,6 +27,8 @@ export const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
 export const PROXY_USER = 'system:kube-proxy';
 /** The node's cluster DNS server (skiff runs it in the agent, CoreDNS's role in upstream clusters). */
 export const DNS_USER = 'system:skiff-dns';
+/** The reads a joined node's own network components need (bound to system:nodes). */
+export const NODE_NETWORK_ROLE = 'system:skiff-node-network';
 
 const rule = (
   verbs: string[],
@@ -297,6 +299,14 @@ export function defaultClusterRoles(): KObject[] {
       rule(['list', 'watch'], [''], ['pods', 'namespaces']),
       rule(['list', 'watch'], ['networking.k8s.io'], ['networkpolicies']),
     ]),
+    // A joined agent's network components (service proxy, NetworkPolicy enforcer, node-local
+    // cluster DNS) speak as the node itself, having no CA to mint component certificates. The Node
+    // authorizer already lets a node read services, endpointslices, pods and nodes; this adds the
+    // two reads they need beyond that — and no writes (the kube-dns objects stay system:skiff-dns's).
+    clusterRole(NODE_NETWORK_ROLE, [
+      rule(['list', 'watch'], [''], ['namespaces']),
+      rule(['list', 'watch'], ['networking.k8s.io'], ['networkpolicies']),
+    ]),
     // CoreDNS's system:coredns, plus keeping the kube-dns Service and its EndpointSlice (which
     // point at the node-local server) in shape.
     clusterRole('system:skiff-dns', [
@@ -344,6 +354,7 @@ export function defaultClusterRoleBindings(): KObject[] {
     clusterBinding('system:node-proxier', [{ kind: 'User', name: PROXY_USER }]),
     clusterBinding('system:skiff-network-policy', [{ kind: 'User', name: PROXY_USER }]),
     clusterBinding('system:skiff-dns', [{ kind: 'User', name: DNS_USER }]),
+    clusterBinding(NODE_NETWORK_ROLE, [{ kind: 'Group', name: NODES_GROUP }]),
     clusterBinding('system:kube-scheduler', [{ kind: 'User', name: SCHEDULER_USER }]),
     clusterBinding('system:kube-controller-manager', [{ kind: 'User', name: CONTROLLER_MANAGER_USER }]),
     clusterBinding('system:node-bootstrapper', [{ kind: 'Group', name: BOOTSTRAPPERS_GROUP }]),
