@@ -41,6 +41,8 @@ export const ENV_POD_CIDR = 'SKIFF_AGENT_POD_CIDR';
 /** The agent API's port (default 10250, the kubelet's); 0 picks a free one (tests). */
 export const ENV_AGENT_PORT = 'SKIFF_AGENT_PORT';
 export const DEFAULT_AGENT_API_PORT = 10250;
+const SERVING_CERT_MISSING =
+  'no serving certificate for the agent API (approve its CSR and restart the agent): logs, exec and port-forward to this node fail';
 /** DESIGN.md §7 (the server's CLUSTER_CIDR; repeated here so the agent does not load server.ts). */
 export const CLUSTER_CIDR = '10.42.0.0/16';
 /** A joined agent's cluster CIDR when the server's is not the default (`skiff agent`). */
@@ -236,16 +238,41 @@ export interface JoinedNodeOptions {
  */
 export async function startJoinedNode(o: JoinedNodeOptions): Promise<{ stop(): Promise<void> }> {
   const env = o.env ?? process.env;
-  const [{ loadKubeconfig }, { awaitPodCidr }, { nodeIpToward }] = await Promise.all([
-    import('../client/index.ts'),
-    import('../agent/join/pod-cidr.ts'),
-    import('../agent/join/node-ip.ts'),
-  ]);
+  const [{ loadKubeconfig }, { awaitPodCidr }, { nodeIpToward }, { ensureServingCertificate }] =
+    await Promise.all([
+      import('../client/index.ts'),
+      import('../agent/join/pod-cidr.ts'),
+      import('../agent/join/node-ip.ts'),
+      import('../agent/join/serving-cert.ts'),
+    ]);
   const conn = await loadKubeconfig(o.kubeconfigPath);
   const client = clientForConnection(conn, { userAgent: `skiff-agent/${o.nodeName}` });
   try {
     const internalIP = o.nodeIP ?? (await nodeIpToward(new URL(conn.server).hostname));
     const podCidr = await awaitPodCidr(client, { nodeName: o.nodeName, dataDir: o.dataDir, internalIP });
+    // The agent API (logs, exec, port-forward) needs a serving certificate from the cluster CA,
+    // which this machine gets through a kubelet-serving CSR; the API server's client certificate
+    // is checked against the same CA. Without one (left pending for a human) pods still run.
+    const caPem = conn.ca?.toString('utf8');
+    const api = caPem
+      ? await ensureServingCertificate({
+          client,
+          nodeName: o.nodeName,
+          dataDir: o.dataDir,
+          caPem,
+          internalIP,
+          log: (m) => o.log.info(m, { node: o.nodeName }),
+        }).then(
+          (c) => ({
+            port: env[ENV_AGENT_PORT] === undefined ? DEFAULT_AGENT_API_PORT : Number(env[ENV_AGENT_PORT]),
+            tls: { cert: c.certPem, key: c.keyPem, clientCa: caPem },
+          }),
+          (err: unknown) => {
+            o.log.warn(SERVING_CERT_MISSING, { node: o.nodeName, err: String(err) });
+            return undefined;
+          },
+        )
+      : undefined;
     const { network, agent } = await startNodeComponents({
       client,
       credentials: { kind: 'node', client },
@@ -254,6 +281,7 @@ export async function startJoinedNode(o: JoinedNodeOptions): Promise<{ stop(): P
       podCidr,
       clusterCidr: env[ENV_CLUSTER_CIDR] || CLUSTER_CIDR,
       internalIP,
+      ...(api ? { api } : {}),
       ...(o.runDir ? { runDir: o.runDir } : {}),
       stopping: () => false,
       disableNetwork: o.disable?.has(DISABLE_NETWORK) ?? false,

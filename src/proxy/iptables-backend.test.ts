@@ -19,6 +19,7 @@ const POD_PORT = 8080;
 const NODE = process.execPath;
 
 const sh = (...argv: string[]): string => execFileSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+const ROUTE_LOCALNET = '/proc/sys/net/ipv4/conf/all/route_localnet';
 const inNs = (ns: string, ...argv: string[]): string => sh('ip', 'netns', 'exec', ns, ...argv);
 
 function preflight(): void {
@@ -181,5 +182,23 @@ describe('ExecIptablesBackend in a network namespace', () => {
     assert.deepEqual(await backend.listChains(), { filter: [], nat: [] });
     assert.doesNotMatch(inNs(NS_CLIENT, 'iptables-save'), /SKIFF/);
     await backend.cleanup(); // idempotent
+  });
+
+  it('sets route_localnet for 127.0.0.1 NodePorts and restores the value it found', async () => {
+    const localnet = () => inNs(NS_CLIENT, 'cat', ROUTE_LOCALNET).trim();
+    const fresh = new ExecIptablesBackend({ prefix: ['ip', 'netns', 'exec', NS_CLIENT] });
+    inNs(NS_CLIENT, 'sh', '-c', `echo 0 > ${ROUTE_LOCALNET}`);
+    await fresh.enableRouteLocalnet();
+    assert.equal(localnet(), '1');
+    await fresh.enableRouteLocalnet(); // a second full sync must not record its own 1 as "before"
+    await fresh.restoreRouteLocalnet();
+    assert.equal(localnet(), '0');
+    await fresh.restoreRouteLocalnet(); // idempotent
+    assert.equal(localnet(), '0');
+    // Found set (by an admin, or an earlier run): left set.
+    inNs(NS_CLIENT, 'sh', '-c', `echo 1 > ${ROUTE_LOCALNET}`);
+    await fresh.enableRouteLocalnet();
+    await fresh.restoreRouteLocalnet();
+    assert.equal(localnet(), '1');
   });
 });

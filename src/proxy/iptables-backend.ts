@@ -15,6 +15,8 @@ export interface IptablesBackend {
   cleanup(): Promise<void>;
   /** Lets NodePorts answer on 127.0.0.1 (net.ipv4.conf.all.route_localnet=1). */
   enableRouteLocalnet(): Promise<void>;
+  /** Puts route_localnet back to what enableRouteLocalnet found, if it changed it. Idempotent. */
+  restoreRouteLocalnet(): Promise<void>;
 }
 
 export class IptablesError extends Error {
@@ -51,6 +53,8 @@ const chainOf = (rule: string): string => rule.split(' ')[1];
 
 export class ExecIptablesBackend implements IptablesBackend {
   readonly #run: CommandRunner;
+  /** route_localnet as enableRouteLocalnet found it, while it stands changed. */
+  #localnetBefore: string | undefined;
 
   /** `prefix` runs every command elsewhere, e.g. `['ip', 'netns', 'exec', 'skiff-x']`. */
   constructor(opts: { prefix?: readonly string[]; run?: CommandRunner } = {}) {
@@ -124,8 +128,26 @@ export class ExecIptablesBackend implements IptablesBackend {
     if (text) await this.apply(text);
   }
 
+  // kube-proxy leaves the sysctl set; skiff records what it found so cleanup() (uninstall,
+  // tests) leaves the host as it was. A process restart sees its own 1 and keeps it.
   async enableRouteLocalnet(): Promise<void> {
-    const r = await this.#run(['sh', '-c', `echo 1 > ${ROUTE_LOCALNET}`]);
+    const cur = await this.#run(['cat', ROUTE_LOCALNET]);
+    if (cur.code !== 0) throw new IptablesError('reading route_localnet failed', cur.stderr);
+    const before = cur.stdout.trim();
+    if (before === '1') return;
+    await this.#writeLocalnet('1');
+    this.#localnetBefore ??= before;
+  }
+
+  async restoreRouteLocalnet(): Promise<void> {
+    if (this.#localnetBefore === undefined) return;
+    await this.#writeLocalnet(this.#localnetBefore);
+    this.#localnetBefore = undefined;
+  }
+
+  async #writeLocalnet(value: string): Promise<void> {
+    if (!/^\d+$/.test(value)) throw new IptablesError('refusing to write route_localnet', value);
+    const r = await this.#run(['sh', '-c', `echo ${value} > ${ROUTE_LOCALNET}`]);
     if (r.code !== 0) throw new IptablesError('setting route_localnet failed', r.stderr);
   }
 }

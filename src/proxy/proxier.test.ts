@@ -30,6 +30,7 @@ class FakeBackend implements IptablesBackend {
   async enableRouteLocalnet(): Promise<void> {
     this.localnet++;
   }
+  async restoreRouteLocalnet(): Promise<void> {}
 }
 
 const svc = (name: string, ip: string, protocol = 'TCP'): Service => ({

@@ -8,6 +8,7 @@
 // net.ipv4.conf.all.route_localnet=1 (and guards it with the SKIFF-FIREWALL martian drop). That
 // sysctl is host-wide, so it is set only when `localhostNodePorts` is on (the default, as
 // upstream); turn it off and NodePorts answer on the node IPs only, with the sysctl untouched.
+// cleanup() puts the sysctl back to the value found (kube-proxy leaves it set).
 import type { Service } from 'kubernetes-types/core/v1.d.ts';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
 import { findKind } from '../api/kinds/index.ts';
@@ -50,7 +51,7 @@ export interface ServiceProxy {
   proxier: Proxier;
   /** Stops watching and syncing; the rules stay (kube-proxy leaves them for a restart). */
   stop(): Promise<void>;
-  /** Removes every SKIFF-* chain and jump (`skiff uninstall`); call after stop(). */
+  /** Removes every SKIFF-* chain and jump and restores route_localnet (`skiff uninstall`); call after stop(). */
   cleanup(): Promise<void>;
 }
 
@@ -127,6 +128,9 @@ export function startServiceProxy(opts: ServiceProxyOptions): ServiceProxy {
       })();
       return stopped;
     },
-    cleanup: () => backend.cleanup(),
+    cleanup: async () => {
+      await backend.cleanup();
+      await backend.restoreRouteLocalnet();
+    },
   };
 }

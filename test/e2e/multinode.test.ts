@@ -5,7 +5,8 @@
 // on B and C reach each other by pod IP (host-gw routes), through a ClusterIP Service (each node's
 // service proxy) and by DNS name (each node's cluster DNS); C cut off with iptables DROP goes
 // NotReady and its Deployment pods are replaced on B; healed, it is Ready again and its stale pods
-// are gone. Everything is removed after: processes by PID, namespaces, scopes, the LAN.
+// are gone. `kubectl logs`, `exec` and `port-forward` reach pods on B through B's agent API, served with
+// the certificate B obtained through a kubelet-serving CSR. Everything is removed after: processes by PID, namespaces, scopes, the LAN.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readlink, rm, writeFile } from 'node:fs/promises';
@@ -291,7 +292,7 @@ async function hostState(): Promise<string> {
       out.push(`--- ${name}: ${argv.join(' ')}\n${r.stdout}${r.stderr}`);
     }
   }
-  // Container output (there is no agent API on joined nodes for `kubectl logs`).
+  // Container output, read from the host (a probe pod is gone before `kubectl logs` could ask).
   for (const [name, scope] of Object.entries(agentScopes)) {
     const r = await runCommand('sh', ['-c', `tail -n 5 ${scope.stateDir}/runtime/containers/*/ctr.log`], {
       allowFailure: true,
@@ -487,6 +488,68 @@ describe('multi-node: a server and two joined agents in their own network namesp
         );
     }
     webC = toC;
+  });
+
+  it("kubectl logs, exec and port-forward reach pods on a joined node (its agent API's serving CSR)", async () => {
+    const b = nodeName(host('b'));
+    await apply(`
+apiVersion: v1
+kind: Pod
+metadata: {name: talker-b}
+spec:
+  nodeSelector: {kubernetes.io/hostname: ${b}}
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: talk
+    image: ${image}
+    command: [sh, -c, 'echo skiff-hello-from-b; exec sleep 3600']
+`);
+    await until(
+      ['get', 'pod', 'talker-b', '-o', 'jsonpath={.status.phase}'],
+      (o) => o === 'Running',
+      'talker-b Running',
+    );
+    // The node asked for its serving certificate as itself; skiff's approver approved it.
+    const csrs = await kubectl([
+      'get',
+      'csr',
+      '-o',
+      'jsonpath={range .items[?(@.spec.signerName=="kubernetes.io/kubelet-serving")]}{.spec.username} {.status.conditions[0].type}{"\\n"}{end}',
+    ]);
+    assert.match(csrs.stdout, new RegExp(`^system:node:${b} Approved$`, 'm'), csrs.stdout + csrs.stderr);
+    const logsOut = await until(
+      ['logs', 'talker-b'],
+      (o) => o.includes('skiff-hello-from-b'),
+      'talker-b logs',
+    );
+    assert.equal(logsOut.trim(), 'skiff-hello-from-b');
+    const exec = await kubectl(['exec', 'talker-b', '--', 'sh', '-c', 'echo $((6 * 7)) && hostname']);
+    assert.equal(exec.code, 0, `${exec.stderr}\n${recentLogs()}`);
+    assert.equal(exec.stdout, '42\ntalker-b\n');
+    assert.equal((await kubectl(['delete', 'pod', 'talker-b', '--wait=false'])).code, 0);
+    // port-forward too: host A's loopback to web-b's httpd, through B's agent API.
+    const a = host('a');
+    const pf = spawnInHost(
+      a.netns,
+      [
+        kubectlBinary(),
+        '--kubeconfig',
+        join(serverDir, 'kubeconfig.yaml'),
+        'port-forward',
+        'pod/web-b',
+        ':8080',
+      ],
+      { HOME: workDir },
+    );
+    capture('port-forward', pf);
+    try {
+      const [, port] = await waitForOutput(pf, 'port-forward', /Forwarding from 127\.0\.0\.1:(\d+)/);
+      const get = `fetch('http://127.0.0.1:${port}/id').then((r) => r.text()).then((t) => process.stdout.write(t))`;
+      const r = await inHost(a.netns, [NODE, '-e', get], { allowFailure: true, timeoutMs: 15_000 });
+      assert.equal(r.stdout, 'web-b\n', `${r.stderr}\n${recentLogs()}`);
+    } finally {
+      await killAndWait(pf);
+    }
   });
 
   it("a joined node's enforcer applies a NetworkPolicy to its pods", async () => {

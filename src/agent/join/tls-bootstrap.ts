@@ -75,7 +75,8 @@ export async function requestNodeCredentials(o: TlsBootstrapOptions): Promise<No
   }
 }
 
-async function waitForCertificate(
+/** Polls a CSR until it carries a certificate; a Denied or Failed condition ends the wait. */
+export async function waitForCertificate(
   client: RestClient,
   name: string,
   waitMs: number,

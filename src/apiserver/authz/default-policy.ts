@@ -206,6 +206,8 @@ export const NODE_RULES: PolicyRule[] = [
   rule(READ, ['node.k8s.io'], ['runtimeclasses']),
   rule(READ, ['storage.k8s.io'], ['csidrivers', 'csinodes', 'volumeattachments']),
   rule(READ, ['discovery.k8s.io'], ['endpointslices']),
+  // Its own certificates: a serving certificate for the agent API, client certificate rotation.
+  rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),
 ];
 
 const clusterRole = (

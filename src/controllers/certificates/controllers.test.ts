@@ -4,13 +4,22 @@ import { after, before, describe, it } from 'node:test';
 import { findKind } from '../../api/kinds/index.ts';
 import type { KObject } from '../../api/object.ts';
 import { httpTransport } from '../../client/https-transport.ts';
-import type { ResourceRef, RestClient, Transport } from '../../client/index.ts';
+import { NODES, type ResourceRef, type RestClient, type Transport } from '../../client/index.ts';
 import { startWorkloadHarness, type WorkloadHarness } from '../common/test-harness.ts';
 import { csrApprovingControllerFactory, REASON_AUTO_APPROVED } from './approver.ts';
-import { CONDITION_APPROVED, CONDITION_FAILED, CSRS, USAGE_SERVER_AUTH } from './csr.ts';
+import {
+  CONDITION_APPROVED,
+  CONDITION_DENIED,
+  CONDITION_FAILED,
+  CSRS,
+  SIGNER_KUBELET_SERVING,
+  USAGE_DIGITAL_SIGNATURE,
+  USAGE_SERVER_AUTH,
+} from './csr.ts';
+import { REASON_AUTO_DENIED, SERVING_APPROVED_MESSAGE } from './serving-approval.ts';
 import type { SigningCa } from './sign.ts';
 import { csrSigningControllerFactory, REASON_SIGNER_VALIDATION_FAILURE } from './signer.ts';
-import { nodeClientCsr, testCa } from './test-fixtures.ts';
+import { nodeClientCsr, testCa, testRequest } from './test-fixtures.ts';
 
 const RBAC = 'rbac.authorization.k8s.io';
 const ref = (resource: string, kind: string): ResourceRef => ({
@@ -145,5 +154,48 @@ describe('csrapproving + csrsigning', () => {
     assert.equal(failed.reason, REASON_SIGNER_VALIDATION_FAILURE);
     assert.equal(failed.message, 'usages did not match [client auth digital signature key encipherment]');
     assert.equal((await csrs().get('skiff-bad-usage')).status?.certificate, undefined);
+  });
+
+  const servingCsr = async (name: string, node: string, ips: string[]): Promise<KObject> => ({
+    metadata: { name },
+    spec: {
+      request: await testRequest(`CN=system:node:${node}, O=system:nodes`, { dns: [node], ips }),
+      signerName: SIGNER_KUBELET_SERVING,
+      usages: [USAGE_DIGITAL_SIGNATURE, USAGE_SERVER_AUTH],
+    },
+  });
+
+  it('approves a node’s serving CSR once its Node reports the address, and signs it', async () => {
+    const node = as(h, 'system:node:skiff-n5', 'system:nodes');
+    await node.resource(CSRS).create(await servingCsr('skiff-serving-n5', 'skiff-n5', ['192.0.2.55']));
+    // No Node yet: pending until it appears with that address.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await csrs().get('skiff-serving-n5')).status?.conditions, undefined);
+    const nodes = h.client.resource(NODES);
+    const created = await nodes.create({ metadata: { name: 'skiff-n5' } });
+    await nodes.updateStatus({
+      ...created,
+      status: { addresses: [{ type: 'InternalIP', address: '192.0.2.55' }] },
+    });
+    const done = await h.eventually(async () => {
+      const c = await csrs().get('skiff-serving-n5');
+      return c.status?.certificate ? c : undefined;
+    });
+    assert.equal(condition(done, CONDITION_APPROVED)?.message, SERVING_APPROVED_MESSAGE);
+    const cert = new X509Certificate(Buffer.from(done.status!.certificate, 'base64').toString('utf8'));
+    assert.ok(cert.verify(new X509Certificate(ca.certPem).publicKey));
+    assert.equal(cert.checkIP('192.0.2.55'), '192.0.2.55');
+    assert.equal(cert.checkHost('skiff-n5'), 'skiff-n5');
+  });
+
+  it('denies a node’s serving CSR for another node', async () => {
+    await as(h, 'system:node:skiff-n6', 'system:nodes')
+      .resource(CSRS)
+      .create(await servingCsr('skiff-serving-n6', 'skiff-n5', ['192.0.2.55']));
+    const denied = await h.eventually(async () =>
+      condition(await csrs().get('skiff-serving-n6'), CONDITION_DENIED),
+    );
+    assert.equal(denied.reason, REASON_AUTO_DENIED);
+    assert.equal((await csrs().get('skiff-serving-n6')).status?.certificate, undefined);
   });
 });
