@@ -70,6 +70,10 @@ export interface NodeAgent {
   stop(): Promise<void>;
 }
 
+/** The agent API's port: SKIFF_AGENT_PORT (0 = any free one, for tests) or the kubelet's 10250. */
+const agentApiPort = (env: NodeJS.ProcessEnv): number =>
+  env[ENV_AGENT_PORT] === undefined ? DEFAULT_AGENT_API_PORT : Number(env[ENV_AGENT_PORT]);
+
 /** Host object names for a scope tag (see ENV_HOST_SCOPE). */
 export function scopedHostNames(tag: string | undefined) {
   if (!tag) return {};
@@ -108,7 +112,7 @@ export function startNodeAgent(o: NodeAgentOptions): NodeAgent {
     });
     const { firstIPv4 } = await import('../agent/agent.ts');
     if (stopping) return;
-    const port = env[ENV_AGENT_PORT] === undefined ? DEFAULT_AGENT_API_PORT : Number(env[ENV_AGENT_PORT]);
+    const port = agentApiPort(env);
     client = clientForConnection(
       {
         server: o.server,
@@ -264,7 +268,7 @@ export async function startJoinedNode(o: JoinedNodeOptions): Promise<{ stop(): P
           log: (m) => o.log.info(m, { node: o.nodeName }),
         }).then(
           (c) => ({
-            port: env[ENV_AGENT_PORT] === undefined ? DEFAULT_AGENT_API_PORT : Number(env[ENV_AGENT_PORT]),
+            port: agentApiPort(env),
             tls: { cert: c.certPem, key: c.keyPem, clientCa: caPem },
           }),
           (err: unknown) => {

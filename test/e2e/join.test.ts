@@ -192,7 +192,8 @@ describe('skiff agent joins with a bootstrap token and a pinned CA', () => {
         '--disable', // only the join is under test: no host-wide proxy rules or bridge (multinode tests those)
         'network',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // Any free port for the agent API: 10250 may be taken on the host.
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKIFF_AGENT_PORT: '0' } },
     );
     children.add(p);
     let logs = '';

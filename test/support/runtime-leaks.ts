@@ -3,6 +3,7 @@
 // assert that none of it is left, without being confused by other tests running at the same time.
 
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { removeNetworkHostState } from '../../src/agent/cni/network-cleanup.ts';
 import { podMasqChain } from '../../src/agent/cni/pod-masquerade.ts';
@@ -23,7 +24,18 @@ export interface RuntimeScope {
   bridge: string;
   /** Sandbox IDs start with this, so namespaces are `skiff-<tag>-…`. */
   idPrefix: string;
+  /** net.ipv4.conf.all.route_localnet when the scope began (the proxy sets it for NodePorts). */
+  routeLocalnet: string | undefined;
 }
+
+const ROUTE_LOCALNET = '/proc/sys/net/ipv4/conf/all/route_localnet';
+const readRouteLocalnet = (): string | undefined => {
+  try {
+    return readFileSync(ROUTE_LOCALNET, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+};
 
 export function newRuntimeScope(): RuntimeScope {
   const tag = `t${randomBytes(3).toString('hex')}`;
@@ -35,6 +47,7 @@ export function newRuntimeScope(): RuntimeScope {
     network: `skiff-${tag}`,
     bridge: `skiff-${tag}`,
     idPrefix: `${tag}-`,
+    routeLocalnet: readRouteLocalnet(),
   };
 }
 
@@ -131,6 +144,9 @@ export async function cleanUpScope(
     await attempt(errors, 'proxy and policy rules', async () => {
       const { removeNodeNetworkRules } = await import('../../src/cmd/network.ts');
       await removeNodeNetworkRules();
+      // The host as found: a server stopped by signal never ran the proxy's own restore.
+      if (scope.routeLocalnet !== undefined && readRouteLocalnet() !== scope.routeLocalnet)
+        writeFileSync(ROUTE_LOCALNET, `${scope.routeLocalnet}\n`);
     });
   const leaks = await findLeaks(scope, { serviceChains: opts.serviceChains });
   return { busy, leaks };
