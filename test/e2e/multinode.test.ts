@@ -135,15 +135,8 @@ spec:
  * A one-shot pod on `node` checking the other node's web pod three ways, each retried (routes,
  * rules and DNS records converge within seconds); its exit code names the first way that failed.
  */
-const PROBE_EXIT = { podIP: 11, service: 12, dns: 13 } as const;
-const probePod = (name: string, node: string, target: { name: string; podIP: string; clusterIP: string }) => {
-  const script = [
-    'retry() { i=0; while [ $i -lt 40 ]; do sh -c "$1" && return 0; i=$((i+1)); sleep 1; done; return 1; }',
-    `retry 'timeout 2 wget -q -O - http://${target.podIP}:8080/id | grep -qx ${target.name}' || exit ${PROBE_EXIT.podIP}`,
-    `retry 'timeout 2 wget -q -O - http://${target.clusterIP}/id | grep -qx ${target.name}' || exit ${PROBE_EXIT.service}`,
-    `retry 'nslookup -type=a ${target.name}.default.svc.cluster.local | grep -q "${target.clusterIP}"' || exit ${PROBE_EXIT.dns}`,
-  ].join('\n');
-  return `
+/** A pod on `node` that runs `script` once; its exit code is the answer. */
+const oneShotPod = (name: string, node: string, script: string) => `
 apiVersion: v1
 kind: Pod
 metadata: {name: ${name}}
@@ -156,6 +149,16 @@ spec:
     image: ${image}
     command: [sh, -c, ${JSON.stringify(script)}]
 `;
+
+const PROBE_EXIT = { podIP: 11, service: 12, dns: 13 } as const;
+const probePod = (name: string, node: string, target: { name: string; podIP: string; clusterIP: string }) => {
+  const script = [
+    'retry() { i=0; while [ $i -lt 40 ]; do sh -c "$1" && return 0; i=$((i+1)); sleep 1; done; return 1; }',
+    `retry 'timeout 2 wget -q -O - http://${target.podIP}:8080/id | grep -qx ${target.name}' || exit ${PROBE_EXIT.podIP}`,
+    `retry 'timeout 2 wget -q -O - http://${target.clusterIP}/id | grep -qx ${target.name}' || exit ${PROBE_EXIT.service}`,
+    `retry 'nslookup -type=a ${target.name}.default.svc.cluster.local | grep -q "${target.clusterIP}"' || exit ${PROBE_EXIT.dns}`,
+  ].join('\n');
+  return oneShotPod(name, node, script);
 };
 
 /** A one-shot pod that succeeds once the target's pod IP stops answering (twice in a row). */
@@ -169,19 +172,7 @@ const blockedProbePod = (name: string, node: string, target: { podIP: string }) 
     'done',
     'exit 1',
   ].join('\n');
-  return `
-apiVersion: v1
-kind: Pod
-metadata: {name: ${name}}
-spec:
-  nodeSelector: {kubernetes.io/hostname: ${node}}
-  restartPolicy: Never
-  terminationGracePeriodSeconds: 1
-  containers:
-  - name: probe
-    image: ${image}
-    command: [sh, -c, ${JSON.stringify(script)}]
-`;
+  return oneShotPod(name, node, script);
 };
 
 /** Waits for a one-shot pod to finish: whether it succeeded, and its exit code. */
