@@ -8,15 +8,16 @@
 //   rss        the agent's VmRSS with 50 of those pods running
 //   deploy100  a 100-replica Deployment: create → status.readyReplicas = 100
 // Everything started is stopped by PID and every host object of the scope is removed afterwards.
-// The agent runs bundled (as dist/ ships it) with the launcher's V8 flags. SKIFF_BENCH_DEBUG=1 logs
-// each pod's start-up, the agent's memory split and the Deployment's bound/Ready timeline;
+// The agent runs bundled (as dist/ ships it) with the Node flags `./skiff agent` gets
+// (scripts/lib.sh). SKIFF_BENCH_DEBUG=1 logs each pod's start-up, the agent's memory split and the
+// Deployment's bound/Ready timeline;
 // SKIFF_BENCH_AGENT_FLAGS adds Node flags to the agent (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p");
 // SKIFF_BENCH_START_SLOTS sets the agent's parallelPodStarts (for A/B runs).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { bundleTo } from '../scripts/bundle.ts';
 import { removeNetworkHostState } from '../src/agent/cni/network-cleanup.ts';
 import { PodNetwork } from '../src/agent/cni/pod-network.ts';
 import { removeRuntimeHostState } from '../src/agent/runtime/host-cleanup.ts';
@@ -66,8 +67,8 @@ const ROOT = join(import.meta.dirname, '..');
 const AGENT_ENTRY = join(import.meta.dirname, 'pods-agent.ts');
 /** Beside node_modules, so the bundle's external packages resolve. */
 const BUNDLE_PARENT = join(ROOT, 'node_modules', '.cache');
-/** The V8 flags the ./skiff launcher runs skiff with (scripts/lib.sh SKIFF_NODE_FLAGS). */
-const NODE_FLAGS = ['--max-semi-space-size=1'];
+/** Where the ./skiff launcher keeps the Node flags `skiff agent` runs with. */
+const LAUNCHER_LIB = join(ROOT, 'scripts', 'lib.sh');
 /** A container that just stays up (PID 1 sleep; pods are force-deleted, so no grace to wait). */
 const COMMAND = ['sleep', '100000'];
 
@@ -147,22 +148,27 @@ interface AgentProcess {
 }
 
 /**
- * The agent entry bundled as skiff ships (dist/ is a bundle): run from TypeScript sources, Node
- * strips types with a WebAssembly compiler whose memory alone adds ~50 MB to the RSS.
+ * The Node flags `./skiff agent` runs with: SKIFF_NODE_FLAGS plus SKIFF_AGENT_NODE_FLAGS, read
+ * from the launcher's own file so the benchmark cannot drift from what ships.
+ */
+export function launcherAgentFlags(lib: string): string[] {
+  const array = (name: string): string[] => {
+    const m = new RegExp(`^${name}=\\(([^)]*)\\)`, 'm').exec(lib);
+    if (!m) throw new Error(`${name} not found in scripts/lib.sh`);
+    return (m[1] ?? '').split(/\s+/).filter(Boolean);
+  };
+  return [...array('SKIFF_NODE_FLAGS'), ...array('SKIFF_AGENT_NODE_FLAGS')];
+}
+
+/**
+ * The agent entry bundled as skiff ships (dist/ is a bundle with lazily loaded chunks, so code
+ * behind a dynamic import, e.g. the agent API, stays out of memory until used): run from
+ * TypeScript sources, Node strips types with a WebAssembly compiler whose memory alone adds
+ * ~50 MB to the RSS.
  */
 async function bundleAgent(dir: string): Promise<string> {
-  const outfile = join(dir, 'pods-agent.mjs');
-  await build({
-    entryPoints: [AGENT_ENTRY],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return outfile;
+  await bundleTo({ 'pods-agent': AGENT_ENTRY }, dir);
+  return join(dir, 'pods-agent.mjs');
 }
 
 async function startAgentProcess(
@@ -187,7 +193,8 @@ async function startAgentProcess(
   };
   // SKIFF_BENCH_AGENT_FLAGS: extra Node flags for the agent (e.g. --cpu-prof to profile it).
   const extra = (process.env.SKIFF_BENCH_AGENT_FLAGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...NODE_FLAGS, ...extra, entry, JSON.stringify(opts)], {
+  const flags = launcherAgentFlags(await readFile(LAUNCHER_LIB, 'utf8'));
+  const proc = spawn(process.execPath, [...flags, ...extra, entry, JSON.stringify(opts)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

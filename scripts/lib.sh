@@ -7,6 +7,12 @@ NODE="$SKIFF_ROOT/node_modules/.bin/node"
 # --heap-growing-percent=50 collects the old generation before it grows far past the live data:
 # measured with 5,000 pods, RSS 430 → 269 MB for ~20% more CPU during bursts of writes.
 SKIFF_NODE_FLAGS=(--max-semi-space-size=1 --heap-growing-percent=50)
+# Added for `skiff agent` (a node agent alone): its work is spawning runc/conmon and small API
+# calls, so V8's optimising compilers (TurboFan, Maglev) buy it little while their code and the
+# binary's compiler pages cost ~10 MB RSS; the memory reducer starts 1 s (not 8 s) after a burst.
+# Measured in bench/README.md (pods); --memory-saver-mode saved 4 MB more but doubled the start-up
+# p99 (its full GCs land in pod start-ups). Not for the server: its request paths need the JIT.
+SKIFF_AGENT_NODE_FLAGS=(--no-opt --no-maglev --gc-memory-reducer-start-delay-ms=1000)
 
 # npm packages: (re)install when node_modules is missing or older than the lockfile.
 ensure_npm() {

@@ -21,7 +21,7 @@ echo "== lint" && biome check --diagnostic-level=error .
 ensure_build
 # Files marked `skiff-test: whole-host` run a whole `skiff up` (service rules and ClusterIPs are
 # host-wide, so two at once would answer for each other): they run one at a time, after the rest.
-mapfile -t ALL < <(find src test bench -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+mapfile -t ALL < <(find src test bench scripts -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 mapfile -t WHOLE_HOST < <(grep -l 'skiff-test: whole-host' "${ALL[@]}")
 mapfile -t SHARED < <(grep -L 'skiff-test: whole-host' "${ALL[@]}")
 status=0

@@ -27,8 +27,7 @@ import {
 import { join, posix } from 'node:path';
 import { PassThrough, Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createZstdDecompress } from 'node:zlib';
-import { type Header, extract as tarExtract } from 'tar-stream';
+import type { Header } from 'tar-stream';
 import { ImageError } from './errors.ts';
 import { classifyWhiteout, cleanEntryName, resolveLinkTarget, UnsafePathError } from './layer-paths.ts';
 import { type Compression, sniffCompression } from './manifest.ts';
@@ -65,6 +64,12 @@ export async function applyLayer(
   const { compression, body } = await detectCompression(source, opts.compression ?? 'auto');
   const applier = new LayerApplier(root);
   const hash = createHash('sha256');
+  // Loaded on the first layer, not at start-up: a node whose images are present never needs
+  // tar-stream (and its stream stack) or zlib in memory.
+  const [{ extract: tarExtract }, { createGunzip, createZstdDecompress }] = await Promise.all([
+    import('tar-stream'),
+    import('node:zlib'),
+  ]);
   const extract = tarExtract();
   let failure: unknown;
   const finished = new Promise<void>((resolve, reject) => {

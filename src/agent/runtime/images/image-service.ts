@@ -138,7 +138,7 @@ export class ImageService {
     });
   }
 
-  /** A stored image by reference (any spelling) or by image ID (`sha256:…`). */
+  /** A stored image by reference (any spelling) or by image ID (`sha256:...`). */
   async get(referenceOrId: string): Promise<ImageRecord | undefined> {
     if (/^sha256:[a-f0-9]{64}$/.test(referenceOrId)) {
       return (await this.#records.list()).find((r) => r.id === referenceOrId);

@@ -8,8 +8,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, realpath, rm, stat, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createGunzip } from 'node:zlib';
-import { extract as tarExtract } from 'tar-stream';
 import type { ContentStore } from './content-store.ts';
 import { ImageError } from './errors.ts';
 import type { ImageRecord } from './image-records.ts';
@@ -230,6 +228,11 @@ async function hashFile(file: string): Promise<string> {
 
 /** Unpacks an archive's regular files, directories and in-archive symlinks into `dir`. */
 async function extractArchive(path: string, dir: string): Promise<void> {
+  // Loaded on use (as in apply-layer.ts): the agent imports this module at start-up.
+  const [{ extract: tarExtract }, { createGunzip }] = await Promise.all([
+    import('tar-stream'),
+    import('node:zlib'),
+  ]);
   const extract = tarExtract();
   const done = (async () => {
     for await (const entry of extract) {
