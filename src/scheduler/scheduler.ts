@@ -10,7 +10,6 @@
 import { SchedulerCache } from './cache/cache.ts';
 import type { NodeInfo } from './cache/node-info.ts';
 import { newPodInfo } from './cache/pod-info.ts';
-import { podRequests } from './cache/resources.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { DEFAULT_PROFILE, numFeasibleNodesToFind, type SchedulerConfig } from './framework/config.ts';
 import { CycleState } from './framework/cycle-state.ts';
@@ -358,12 +357,12 @@ export class Scheduler {
   schedulePod(fw: Framework, state: CycleState, pod: Pod): ScheduleResult {
     const all = this.cache.list();
     if (all.length === 0) throw new Error(NO_NODES_MESSAGE);
-    const { feasible, diagnosis } = this.#findNodesThatFit(fw, state, pod, all);
+    const { feasible, diagnosis, rejected } = this.#findNodesThatFit(fw, state, pod, all);
     if (feasible.length === 0) throw new FitError(all.length, diagnosis);
     if (feasible.length === 1)
       return {
         nodeName: feasible[0].name,
-        evaluatedNodes: 1 + diagnosis.nodeToStatus.size,
+        evaluatedNodes: 1 + rejected,
         feasibleNodes: 1,
       };
     const pre = fw.runPreScorePlugins(state, pod, feasible);
@@ -372,7 +371,7 @@ export class Scheduler {
     if (status) throw new Error(status.message());
     return {
       nodeName: this.selectHost(totals),
-      evaluatedNodes: feasible.length + diagnosis.nodeToStatus.size,
+      evaluatedNodes: feasible.length + rejected,
       feasibleNodes: feasible.length,
     };
   }
@@ -382,7 +381,7 @@ export class Scheduler {
     state: CycleState,
     pod: Pod,
     all: readonly NodeInfo[],
-  ): { feasible: NodeInfo[]; diagnosis: Diagnosis } {
+  ): { feasible: NodeInfo[]; diagnosis: Diagnosis; rejected: number } {
     const diagnosis = newDiagnosis();
     const pre = fw.runPreFilterPlugins(state, pod, all);
     if (pre.status) {
@@ -390,7 +389,7 @@ export class Scheduler {
       diagnosis.preFilterMsg = pre.status.message();
       diagnosis.absentNodesStatus = pre.status;
       if (pre.status.plugin) diagnosis.unschedulablePlugins.add(pre.status.plugin);
-      return { feasible: [], diagnosis };
+      return { feasible: [], diagnosis, rejected: 0 };
     }
     // A node nominated by an earlier preemption is tried first: the room was made for this pod.
     const nominated = pod.status?.nominatedNodeName;
@@ -398,7 +397,7 @@ export class Scheduler {
       const ni = this.cache.get(nominated);
       if (ni && (!pre.nodeNames || pre.nodeNames.has(nominated))) {
         const s = fw.runFilterPluginsWithNominatedPods(state, pod, ni);
-        if (!s) return { feasible: [ni], diagnosis };
+        if (!s) return { feasible: [ni], diagnosis, rejected: 0 };
       }
     }
     let nodes = all;
@@ -415,6 +414,10 @@ export class Scheduler {
       n,
     );
     const feasible: NodeInfo[] = [];
+    // Rejections go to the diagnosis map only if no node fits (a FitError reports them); when
+    // some node fits, only their number is used, so the per-node Map.set is skipped.
+    const rejectedNodes: NodeInfo[] = [];
+    const rejectedStatuses: Status[] = [];
     const start = n === 0 ? 0 : this.#nextStartNodeIndex % n;
     let processed = 0;
     for (let i = 0; i < n && feasible.length < want; i++) {
@@ -426,11 +429,15 @@ export class Scheduler {
         continue;
       }
       if (s.code === Code.Error) throw new Error(s.message());
-      diagnosis.nodeToStatus.set(ni.name, s);
+      rejectedNodes.push(ni);
+      rejectedStatuses.push(s);
       if (s.plugin) diagnosis.unschedulablePlugins.add(s.plugin);
     }
     this.#nextStartNodeIndex = n === 0 ? 0 : (start + processed) % n;
-    return { feasible, diagnosis };
+    if (feasible.length === 0)
+      for (let i = 0; i < rejectedNodes.length; i++)
+        diagnosis.nodeToStatus.set(rejectedNodes[i].name, rejectedStatuses[i]);
+    return { feasible, diagnosis, rejected: rejectedNodes.length };
   }
 
   /** The highest total; ties broken uniformly at random (reservoir sampling, as upstream). */
@@ -470,8 +477,9 @@ function assignedPodUpdateAction(old: Pod, pod: Pod): number {
   let a = 0;
   if (JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(pod.metadata?.labels ?? {}))
     a |= ActionType.UpdatePodLabel;
-  const before = podRequests(old);
-  const after = podRequests(pod);
+  // PodInfos are memoized per pod object: the cache has built (or will build) both anyway.
+  const before = newPodInfo(old).requests;
+  const after = newPodInfo(pod).requests;
   if (after.milliCPU < before.milliCPU || after.memory < before.memory) a |= ActionType.UpdatePodScaleDown;
   return a || ActionType.UpdateOther;
 }

@@ -14,6 +14,8 @@ export class NodeInfo {
   readonly requested: Resource;
   readonly nonZeroRequested: Resource;
   pods: PodInfo[] = [];
+  /** Invariant: uid → position in `pods`, for every pod in it (O(1) removal). */
+  readonly #index = new Map<string, number>();
   podsWithAffinity: PodInfo[] = [];
   podsWithRequiredAntiAffinity: PodInfo[] = [];
   /** `ip` → `protocol/port` → number of pods using it. */
@@ -44,25 +46,30 @@ export class NodeInfo {
   }
 
   addPod(pi: PodInfo): void {
+    this.#index.set(podUid(pi.pod), this.pods.length);
     this.pods.push(pi);
     if (hasAffinity(pi)) this.podsWithAffinity.push(pi);
     if (hasRequiredAntiAffinity(pi)) this.podsWithRequiredAntiAffinity.push(pi);
     this.#account(pi, 1);
   }
 
-  /** Returns false when the pod is not on this node. */
-  removePod(pod: Pod): boolean {
+  /** The removed pod's info; undefined when the pod is not on this node. */
+  removePod(pod: Pod): PodInfo | undefined {
     const uid = podUid(pod);
-    const i = this.pods.findIndex((p) => podUid(p.pod) === uid);
-    if (i < 0) return false;
+    const i = this.#index.get(uid);
+    if (i === undefined) return undefined;
     const pi = this.pods[i];
-    // Order does not matter: swap-remove keeps removal O(1) after the lookup.
-    this.pods[i] = this.pods[this.pods.length - 1];
-    this.pods.pop();
+    // Order does not matter: swap-remove keeps removal O(1).
+    const last = this.pods.pop()!;
+    this.#index.delete(uid);
+    if (last !== pi) {
+      this.pods[i] = last;
+      this.#index.set(podUid(last.pod), i);
+    }
     this.podsWithAffinity = this.podsWithAffinity.filter((p) => p !== pi);
     this.podsWithRequiredAntiAffinity = this.podsWithRequiredAntiAffinity.filter((p) => p !== pi);
     this.#account(pi, -1);
-    return true;
+    return pi;
   }
 
   #account(pi: PodInfo, sign: number): void {

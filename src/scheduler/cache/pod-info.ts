@@ -80,7 +80,23 @@ export function podHostPorts(pod: Pod): HostPort[] {
   return out;
 }
 
+/**
+ * PodInfos by pod object. Informer objects are never mutated (the scheduler copies what it
+ * changes) and a PodInfo is read-only, so one per pod object serves the cache, the scheduling
+ * cycle and the plugins alike.
+ */
+const podInfos = new WeakMap<Pod, PodInfo>();
+
 export function newPodInfo(pod: Pod): PodInfo {
+  let pi = podInfos.get(pod);
+  if (pi === undefined) {
+    pi = buildPodInfo(pod);
+    podInfos.set(pod, pi);
+  }
+  return pi;
+}
+
+function buildPodInfo(pod: Pod): PodInfo {
   const a = pod.spec?.affinity;
   return {
     pod,

@@ -50,11 +50,22 @@ export function addResource(dst: Resource, src: Resource, sign = 1): void {
   }
 }
 
-const quantityOf = (name: string, value: string): number => {
-  const q = tryParseQuantity(value);
-  if (!q) return 0;
-  return Number(name === CPU ? quantityMilliValue(q) : quantityValue(q));
-};
+/** Parsed quantities by `name value`: clusters use few distinct request strings. */
+const parsed = new Map<string, number>();
+/** Bound on `parsed`: past it the memo starts over (no unbounded growth from odd values). */
+const MAX_PARSED_QUANTITIES = 4096;
+
+function quantityOf(name: string, value: string): number {
+  const key = `${name === CPU ? 'm' : 'v'} ${value}`;
+  let n = parsed.get(key);
+  if (n === undefined) {
+    const q = tryParseQuantity(value);
+    n = q ? Number(name === CPU ? quantityMilliValue(q) : quantityValue(q)) : 0;
+    if (parsed.size >= MAX_PARSED_QUANTITIES) parsed.clear();
+    parsed.set(key, n);
+  }
+  return n;
+}
 
 /** A v1.ResourceList (strings) as a Resource; `pods` fills allowedPodNumber. */
 export function resourceFromList(list: Record<string, string> | undefined): Resource {

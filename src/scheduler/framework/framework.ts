@@ -79,6 +79,8 @@ export class Framework implements FrameworkRunner {
   readonly queueSort: QueueSortPlugin;
   readonly preFilter: PreFilterPlugin[];
   readonly filter: FilterPlugin[];
+  /** Filter plugins not skipped, per cycle state (its skip set is fixed once PreFilter ran). */
+  readonly #activeFilters = new WeakMap<CycleState, FilterPlugin[]>();
   readonly postFilter: PostFilterPlugin[];
   readonly preScore: PreScorePlugin[];
   readonly score: { plugin: ScorePlugin; weight: number }[];
@@ -150,6 +152,7 @@ export class Framework implements FrameworkRunner {
     pod: Pod,
     nodes: readonly NodeInfo[],
   ): { nodeNames?: Set<string>; status?: Status; narrowedBy: string[] } {
+    this.#activeFilters.delete(state);
     let nodeNames: Set<string> | undefined;
     const narrowedBy: string[] = [];
     for (const p of this.preFilter) {
@@ -211,8 +214,13 @@ export class Framework implements FrameworkRunner {
 
   /** The first failing filter's status (with its plugin), or undefined when the node fits. */
   runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined {
-    for (const p of this.filter) {
-      if (state.skipFilterPlugins.size > 0 && state.skipFilterPlugins.has(p.name)) continue;
+    let active = this.#activeFilters.get(state);
+    if (active === undefined) {
+      // PreFilter has settled which plugins skip; Filter runs once per node examined.
+      active = this.filter.filter((p) => !state.skipFilterPlugins.has(p.name));
+      this.#activeFilters.set(state, active);
+    }
+    for (const p of active) {
       let s: Status | undefined;
       try {
         s = p.filter(state, pod, nodeInfo);
@@ -306,12 +314,13 @@ export class Framework implements FrameworkRunner {
     state: CycleState,
     pod: Pod,
     nodes: readonly NodeInfo[],
-  ): { totals: NodeScore[]; byPlugin: Map<string, NodeScore[]>; status?: Status } {
+  ): { totals: NodeScore[]; status?: Status } {
     const totals: NodeScore[] = nodes.map((n) => ({ name: n.name, score: 0 }));
-    const byPlugin = new Map<string, NodeScore[]>();
+    // One buffer serves every plugin in turn: its scores are folded into the totals before the
+    // next plugin writes (per-plugin arrays were most of this loop's garbage).
+    const scores: NodeScore[] = nodes.map((n) => ({ name: n.name, score: 0 }));
     for (const { plugin, weight } of this.score) {
       if (state.skipScorePlugins.has(plugin.name)) continue;
-      const scores: NodeScore[] = new Array(nodes.length);
       for (let i = 0; i < nodes.length; i++) {
         let r: number | Status;
         try {
@@ -319,22 +328,22 @@ export class Framework implements FrameworkRunner {
         } catch (err) {
           r = errorStatus(err);
         }
-        if (r instanceof Status) return { totals, byPlugin, status: r.withPlugin(plugin.name) };
-        scores[i] = { name: nodes[i].name, score: r };
+        if (r instanceof Status) return { totals, status: r.withPlugin(plugin.name) };
+        scores[i].name = nodes[i].name;
+        scores[i].score = r;
       }
       const ns = plugin.normalizeScore?.(state, pod, scores);
-      if (ns && ns.code !== Code.Success) return { totals, byPlugin, status: ns.withPlugin(plugin.name) };
+      if (ns && ns.code !== Code.Success) return { totals, status: ns.withPlugin(plugin.name) };
       for (let i = 0; i < scores.length; i++) {
         const v = scores[i].score;
         if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) {
           const msg = `plugin "${plugin.name}" returns an invalid score ${v}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`;
-          return { totals, byPlugin, status: newStatus(Code.Error, msg).withPlugin(plugin.name) };
+          return { totals, status: newStatus(Code.Error, msg).withPlugin(plugin.name) };
         }
         totals[i].score += v * weight;
       }
-      byPlugin.set(plugin.name, scores);
     }
-    return { totals, byPlugin };
+    return { totals };
   }
 
   runReservePluginsReserve(state: CycleState, pod: Pod, nodeName: string): Status | undefined {

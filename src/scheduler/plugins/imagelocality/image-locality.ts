@@ -19,17 +19,30 @@ export function normalizedImageName(name: string): string {
   return name;
 }
 
+/** Normalized image names per pod object, so Score does not redo the string work per node. */
+const podImages = new WeakMap<Pod, readonly string[]>();
+
+function imagesOf(pod: Pod): readonly string[] {
+  let names = podImages.get(pod);
+  if (names === undefined) {
+    names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]
+      .map((c) => c.image)
+      .filter((image): image is string => !!image)
+      .map(normalizedImageName);
+    podImages.set(pod, names);
+  }
+  return names;
+}
+
 export function sumImageScores(pod: Pod, ni: NodeInfo, snapshot: Snapshot, totalNodes: number): number {
   let sum = 0;
-  const add = (image: string | undefined) => {
-    if (!image) return;
-    const name = normalizedImageName(image);
+  for (const name of imagesOf(pod)) {
+    // An image no node holds scores nothing anywhere: skip the per-node lookup.
+    if (snapshot.imageNumNodes(name) === 0) continue;
     const size = ni.imageSizes.get(name);
-    if (size === undefined) return;
+    if (size === undefined) continue;
     sum += Math.trunc(size * (snapshot.imageNumNodes(name) / totalNodes));
-  };
-  for (const c of pod.spec?.initContainers ?? []) add(c.image);
-  for (const c of pod.spec?.containers ?? []) add(c.image);
+  }
   return sum;
 }
 

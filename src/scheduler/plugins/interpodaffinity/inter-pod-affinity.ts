@@ -2,7 +2,7 @@
 // matching pod), required anti-affinity both ways (ours and existing pods'), and preferred terms
 // scored per topology domain.
 import type { NodeInfo } from '../../cache/node-info.ts';
-import { newPodInfo, type PodInfo } from '../../cache/pod-info.ts';
+import { type AffinityTerm, newPodInfo, type PodInfo } from '../../cache/pod-info.ts';
 import type { Snapshot } from '../../cache/snapshot.ts';
 import type { CycleState, StateData } from '../../framework/cycle-state.ts';
 import { ActionType, ALL_ACTIONS, EventResource, event } from '../../framework/events.ts';
@@ -16,7 +16,13 @@ import {
 } from '../../framework/interface.ts';
 import { Code, newStatus, type Status } from '../../framework/status.ts';
 import type { Node, Pod } from '../../types.ts';
-import { matchesAllTerms, nsLabelsOf, TopologyCounts, termMatchesPod } from './affinity-terms.ts';
+import {
+  LayeredCounts,
+  matchesAllTerms,
+  needsNsLabels,
+  nsLabelsOf,
+  termMatchesPod,
+} from './affinity-terms.ts';
 
 export const NAME = 'InterPodAffinity';
 export const REASON_AFFINITY = "node(s) didn't match pod affinity rules";
@@ -32,33 +38,51 @@ export interface InterPodAffinityArgs {
   ignorePreferredTermsOfExistingPods?: boolean;
 }
 
+/**
+ * Upstream's three topology-pair counts for one incoming pod: existing pods' anti-affinity terms
+ * that select it, and pods its own affinity / anti-affinity terms select. Each is the cache's
+ * live counters (layers) plus what nominated pods and preemption victims change (own).
+ */
 class FilterState implements StateData {
   readonly podInfo: PodInfo;
   readonly nsLabels: Record<string, string> | undefined;
-  existingAntiAffinity: TopologyCounts;
-  affinity: TopologyCounts;
-  antiAffinity: TopologyCounts;
+  existingAntiAffinity = new LayeredCounts();
+  affinity = new LayeredCounts();
+  antiAffinity = new LayeredCounts();
 
   constructor(pi: PodInfo, nsLabels: Record<string, string> | undefined) {
     this.podInfo = pi;
     this.nsLabels = nsLabels;
-    this.existingAntiAffinity = new TopologyCounts();
-    this.affinity = new TopologyCounts();
-    this.antiAffinity = new TopologyCounts();
   }
 
   /** Account for `other` on `node` (±1): preemption and nominated pods use this. */
   update(other: PodInfo, node: Node, n: number, snapshot: Snapshot): void {
+    const labels = node.metadata?.labels ?? {};
+    this.countExisting(other, labels, n);
+    this.countIncoming(other, labels, n, nsLabelsOf(snapshot, other.pod));
+  }
+
+  /** `other`'s required anti-affinity terms that select the incoming pod, on its node's pairs. */
+  countExisting(other: PodInfo, nodeLabels: Record<string, string>, n: number): void {
     const incoming = this.podInfo.pod;
-    const matchingAnti = other.requiredAntiAffinityTerms.filter((t) =>
-      termMatchesPod(t, incoming, this.nsLabels),
-    );
-    this.existingAntiAffinity.addTerms(matchingAnti, node, n);
-    const otherNs = nsLabelsOf(snapshot, other.pod);
-    if (matchesAllTerms(this.podInfo.requiredAffinityTerms, other.pod, otherNs))
-      this.affinity.addTerms(this.podInfo.requiredAffinityTerms, node, n);
-    const anti = this.podInfo.requiredAntiAffinityTerms.filter((t) => termMatchesPod(t, other.pod, otherNs));
-    this.antiAffinity.addTerms(anti, node, n);
+    for (const t of other.requiredAntiAffinityTerms)
+      if (termMatchesPod(t, incoming, this.nsLabels) && Object.hasOwn(nodeLabels, t.topologyKey))
+        this.existingAntiAffinity.add(t.topologyKey, nodeLabels[t.topologyKey], n);
+  }
+
+  /** The incoming pod's required terms that select `other`, on `other`'s node's pairs. */
+  countIncoming(
+    other: PodInfo,
+    nodeLabels: Record<string, string>,
+    n: number,
+    otherNs: Record<string, string> | undefined,
+  ): void {
+    const { requiredAffinityTerms, requiredAntiAffinityTerms } = this.podInfo;
+    if (matchesAllTerms(requiredAffinityTerms, other.pod, otherNs))
+      this.affinity.own.addTerms(requiredAffinityTerms, nodeLabels, n);
+    for (const t of requiredAntiAffinityTerms)
+      if (termMatchesPod(t, other.pod, otherNs) && Object.hasOwn(nodeLabels, t.topologyKey))
+        this.antiAffinity.add(t.topologyKey, nodeLabels[t.topologyKey], n);
   }
 
   clone(): StateData {
@@ -81,7 +105,7 @@ export function satisfiesPodAffinity(s: FilterState, node: Node): boolean {
   // The first pod of a group that is affine to itself must not wait forever: allow it when no
   // pod anywhere matches and it matches its own terms.
   return (
-    s.affinity.map.size === 0 && matchesAllTerms(s.podInfo.requiredAffinityTerms, s.podInfo.pod, s.nsLabels)
+    !s.affinity.anyNonZero() && matchesAllTerms(s.podInfo.requiredAffinityTerms, s.podInfo.pod, s.nsLabels)
   );
 }
 
@@ -95,10 +119,16 @@ export function satisfiesPodAntiAffinity(s: FilterState, node: Node): boolean {
 }
 
 export function satisfiesExistingAntiAffinity(s: FilterState, node: Node): boolean {
-  if (s.existingAntiAffinity.map.size === 0) return true;
-  for (const [k, v] of Object.entries(node.metadata?.labels ?? {}))
-    if (s.existingAntiAffinity.get(k, v) > 0) return false;
-  return true;
+  return !s.existingAntiAffinity.anyLabel(node.metadata?.labels ?? {});
+}
+
+type NsLabels = Record<string, string> | undefined;
+type NodeLabels = Record<string, string>;
+
+/** `Object.keys(o).length > 0` without building the array. */
+function hasAnyKey(o: Record<string, string>): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 class ScoreState implements StateData {
@@ -141,28 +171,33 @@ export function newInterPodAffinity(
     name: NAME,
     preFilter(state, pod, nodes) {
       const pi = newPodInfo(pod);
-      const withAnti = snapshot.havePodsWithRequiredAntiAffinity();
       if (
         pi.requiredAffinityTerms.length === 0 &&
         pi.requiredAntiAffinityTerms.length === 0 &&
-        withAnti.length === 0
+        !snapshot.hasPodsWithRequiredAntiAffinity()
       )
         return { status: newStatus(Code.Skip) };
       const s = new FilterState(pi, nsLabelsOf(snapshot, pod));
-      for (const ni of withAnti) {
-        for (const other of ni.podsWithRequiredAntiAffinity) {
-          const matching = other.requiredAntiAffinityTerms.filter((t) => termMatchesPod(t, pod, s.nsLabels));
-          s.existingAntiAffinity.addTerms(matching, ni.node, 1);
-        }
-      }
-      if (pi.requiredAffinityTerms.length > 0 || pi.requiredAntiAffinityTerms.length > 0) {
+      // The cache keeps upstream's per-cycle counts incrementally: existing pods' anti-affinity
+      // grouped by distinct term (one match against this pod per group), and per-term counts of
+      // the pods a term selects.
+      for (const g of snapshot.existingAntiAffinityTerms())
+        if (termMatchesPod(g.term, pod, s.nsLabels))
+          s.existingAntiAffinity.addLayer(g.term.topologyKey, g.counts);
+      for (const t of pi.requiredAntiAffinityTerms)
+        s.antiAffinity.addLayer(t.topologyKey, snapshot.termCounts(t));
+      const affinityTerms = pi.requiredAffinityTerms;
+      if (affinityTerms.length === 1)
+        s.affinity.addLayer(affinityTerms[0].topologyKey, snapshot.termCounts(affinityTerms[0]));
+      else if (affinityTerms.length > 1) {
+        // A pod counts only if it matches every term: not per-term counters, so walk the pods.
+        const wantNs = needsNsLabels(affinityTerms);
         for (const ni of nodes) {
+          const labels = ni.labels;
           for (const other of ni.pods) {
-            const otherNs = nsLabelsOf(snapshot, other.pod);
-            if (matchesAllTerms(pi.requiredAffinityTerms, other.pod, otherNs))
-              s.affinity.addTerms(pi.requiredAffinityTerms, ni.node, 1);
-            const anti = pi.requiredAntiAffinityTerms.filter((t) => termMatchesPod(t, other.pod, otherNs));
-            s.antiAffinity.addTerms(anti, ni.node, 1);
+            const otherNs = wantNs ? nsLabelsOf(snapshot, other.pod) : undefined;
+            if (matchesAllTerms(affinityTerms, other.pod, otherNs))
+              s.affinity.own.addTerms(affinityTerms, labels, 1);
           }
         }
       }
@@ -184,28 +219,33 @@ export function newInterPodAffinity(
       if (args.ignorePreferredTermsOfExistingPods && !hasPreferred) return newStatus(Code.Skip);
       const nsLabels = nsLabelsOf(snapshot, pod);
       const s = new ScoreState();
-      const term = (
-        t: PodInfo['requiredAffinityTerms'][number],
-        w: number,
-        target: Pod,
-        targetNs: Record<string, string> | undefined,
-        node: Node,
-      ) => {
-        if (!termMatchesPod(t, target, targetNs)) return;
-        const labels = node.metadata?.labels ?? {};
-        if (Object.hasOwn(labels, t.topologyKey)) s.add(t.topologyKey, labels[t.topologyKey], w);
-      };
-      for (const ni of hasPreferred ? snapshot.list() : snapshot.havePodsWithAffinity()) {
-        if (Object.keys(ni.labels).length === 0) continue;
-        for (const other of hasPreferred ? ni.pods : ni.podsWithAffinity) {
-          const otherNs = nsLabelsOf(snapshot, other.pod);
-          for (const w of pi.preferredAffinityTerms) term(w.term, w.weight, other.pod, otherNs, ni.node);
-          for (const w of pi.preferredAntiAffinityTerms) term(w.term, -w.weight, other.pod, otherNs, ni.node);
-          if (hardWeight > 0)
-            for (const t of other.requiredAffinityTerms) term(t, hardWeight, pod, nsLabels, ni.node);
-          for (const w of other.preferredAffinityTerms) term(w.term, w.weight, pod, nsLabels, ni.node);
-          for (const w of other.preferredAntiAffinityTerms) term(w.term, -w.weight, pod, nsLabels, ni.node);
+      if (hasPreferred) {
+        // The incoming pod's preferred terms against every placed pod.
+        const wantNs =
+          needsNsLabels(pi.preferredAffinityTerms.map((w) => w.term)) ||
+          needsNsLabels(pi.preferredAntiAffinityTerms.map((w) => w.term));
+        const term = (t: AffinityTerm, w: number, other: Pod, otherNs: NsLabels, labels: NodeLabels) => {
+          if (Object.hasOwn(labels, t.topologyKey) && termMatchesPod(t, other, otherNs))
+            s.add(t.topologyKey, labels[t.topologyKey], w);
+        };
+        for (const ni of snapshot.list()) {
+          const labels = ni.labels;
+          if (!hasAnyKey(labels)) continue;
+          for (const other of ni.pods) {
+            const otherNs = wantNs ? nsLabelsOf(snapshot, other.pod) : undefined;
+            for (const w of pi.preferredAffinityTerms) term(w.term, w.weight, other.pod, otherNs, labels);
+            for (const w of pi.preferredAntiAffinityTerms)
+              term(w.term, -w.weight, other.pod, otherNs, labels);
+          }
         }
+      }
+      // Placed pods' terms that score this pod, grouped by the cache: one match per distinct
+      // term, weighted by how many pods carry it in each domain.
+      for (const g of snapshot.existingScoringTerms()) {
+        if (g.required && hardWeight <= 0) continue;
+        if (!termMatchesPod(g.term, pod, nsLabels)) continue;
+        const w = g.required ? hardWeight : g.weight;
+        for (const [value, n] of g.counts) s.add(g.term.topologyKey, value, w * n);
       }
       if (s.scores.size === 0) return newStatus(Code.Skip);
       state.write(PRE_SCORE_KEY, s);

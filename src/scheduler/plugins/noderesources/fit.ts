@@ -86,6 +86,18 @@ export function insufficientResources(
   return out;
 }
 
+/** insufficientResources(req, ni) is empty, for requests without extended resources. */
+function fitsBaseResources(req: Resource, ni: NodeInfo): boolean {
+  const a = ni.allocatable;
+  const u = ni.requested;
+  return (
+    ni.pods.length + 1 <= a.allowedPodNumber &&
+    !(req.milliCPU > 0 && req.milliCPU > a.milliCPU - u.milliCPU) &&
+    !(req.memory > 0 && req.memory > a.memory - u.memory) &&
+    !(req.ephemeralStorage > 0 && req.ephemeralStorage > a.ephemeralStorage - u.ephemeralStorage)
+  );
+}
+
 function scorerFor(args: FitArgs | undefined): { resources: readonly ResourceSpec[]; scorer: Scorer } {
   const s = args?.scoringStrategy;
   const resources = s?.resources?.length ? s.resources : DEFAULT_RESOURCES;
@@ -122,6 +134,8 @@ export function newNodeResourcesFit(
       const req = state.read<ImmutableState<Resource>>(PRE_FILTER_KEY)?.value ?? podRequests(pod);
       // Fast path: nothing requested and room for one more pod.
       if (isZeroRequest(req) && ni.pods.length < ni.allocatable.allowedPodNumber) return undefined;
+      // Fast path for the common case, allocation-free: no extended resources, everything fits.
+      if (req.scalar.size === 0 && fitsBaseResources(req, ni)) return undefined;
       const short = insufficientResources(req, ni, ignored, ignoredGroups);
       if (short.length === 0) return undefined;
       const code = short.some((s) => s.unresolvable) ? Code.UnschedulableAndUnresolvable : Code.Unschedulable;

@@ -40,22 +40,43 @@ export interface PodTopologySpreadArgs {
   defaultConstraints?: Omit<TopologySpreadConstraint, 'labelSelector'>[];
 }
 
+/**
+ * Per hard constraint, the matching-pod count of each domain and the least of them. Invariant:
+ * count(i, v) = base[i](v) + delta[i](v) and min[i] is the least count over the domains of both
+ * maps. `base` is what PreFilter found and is never written here (it may be the cache's live
+ * counter, which holds still for the synchronous cycle); `delta` holds pods that nominated-pod
+ * filtering and preemption add or remove, so cloning copies only the (usually empty) deltas.
+ */
 class FilterState implements StateData {
-  constraints: Constraint[];
-  /** Per constraint: domain value → matching pods. */
-  counts: Map<string, number>[];
+  readonly constraints: Constraint[];
+  /** Per constraint: 1 when the incoming pod matches its own selector (it adds to its domain). */
+  readonly selfMatch: number[];
+  readonly #base: readonly ReadonlyMap<string, number>[];
+  readonly #delta: Map<string, number>[];
+  readonly #min: number[];
+  readonly #pod: Pod;
 
-  constructor(constraints: Constraint[], counts: Map<string, number>[]) {
+  constructor(
+    pod: Pod,
+    constraints: Constraint[],
+    base: readonly ReadonlyMap<string, number>[],
+    min: number[],
+    delta?: Map<string, number>[],
+  ) {
     this.constraints = constraints;
-    this.counts = counts;
+    this.selfMatch = constraints.map((c) => (matchesLabels(c.selector, podLabels(pod)) ? 1 : 0));
+    this.#base = base;
+    this.#min = min;
+    this.#delta = delta ?? constraints.map(() => new Map());
+    this.#pod = pod;
+  }
+
+  count(i: number, domain: string): number {
+    return (this.#base[i].get(domain) ?? 0) + (this.#delta[i].get(domain) ?? 0);
   }
 
   minMatch(i: number): number {
-    const m = this.counts[i];
-    if (m.size < this.constraints[i].minDomains) return 0;
-    let min = Number.POSITIVE_INFINITY;
-    for (const v of m.values()) if (v < min) min = v;
-    return min === Number.POSITIVE_INFINITY ? 0 : min;
+    return this.#min[i];
   }
 
   update(pod: Pod, other: PodInfo, ni: NodeInfo, n: number): void {
@@ -66,16 +87,55 @@ class FilterState implements StateData {
       if (!nodeIncluded(c, pod, ni.node)) return;
       if (!matchesLabels(c.selector, podLabels(other.pod))) return;
       const v = labels[c.topologyKey];
-      this.counts[i].set(v, (this.counts[i].get(v) ?? 0) + n);
+      this.#delta[i].set(v, (this.#delta[i].get(v) ?? 0) + n);
+      this.#min[i] = minOver(this.#base[i], this.#delta[i], c.minDomains);
     });
   }
 
   clone(): StateData {
     return new FilterState(
+      this.#pod,
       this.constraints,
-      this.counts.map((m) => new Map(m)),
+      this.#base,
+      [...this.#min],
+      this.#delta.map((m) => new Map(m)),
     );
   }
+}
+
+/** The least count over the domains of base ∪ delta; 0 when fewer than minDomains domains exist. */
+function minOver(
+  base: ReadonlyMap<string, number>,
+  delta: ReadonlyMap<string, number>,
+  minDomains: number,
+): number {
+  let domains = base.size;
+  for (const v of delta.keys()) if (!base.has(v)) domains++;
+  if (domains < minDomains) return 0;
+  let min = Number.POSITIVE_INFINITY;
+  for (const [v, n] of base) {
+    const c = n + (delta.get(v) ?? 0);
+    if (c < min) min = c;
+  }
+  for (const [v, n] of delta) if (!base.has(v) && n < min) min = n;
+  return min === Number.POSITIVE_INFINITY ? 0 : min;
+}
+
+const NO_DELTA: ReadonlyMap<string, number> = new Map();
+const REJECT_MISSING_LABEL = newStatus(Code.UnschedulableAndUnresolvable, REASON_MISSING_LABEL);
+const REJECT_CONSTRAINTS = newStatus(Code.Unschedulable, REASON_CONSTRAINTS);
+
+/**
+ * Whether every node counts toward the constraint's domains, so the cache's per-domain counter
+ * (which sees all nodes) gives the same counts as the per-node walk.
+ */
+function everyNodeIncluded(c: Constraint, pod: Pod): boolean {
+  if (c.honorNodeTaints) return false;
+  if (!c.honorNodeAffinity) return true;
+  return (
+    pod.spec?.nodeSelector == null &&
+    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution == null
+  );
 }
 
 class ScoreState implements StateData {
@@ -132,8 +192,16 @@ export function newPodTopologySpread(
     preFilter(state, pod, nodes) {
       const hard = constraintsOf(pod).list.filter((c) => c.hard);
       if (hard.length === 0) return { status: newStatus(Code.Skip) };
-      const counts = hard.map(() => new Map<string, number>());
       const ns = podNamespace(pod);
+      // One constraint over all nodes: the cache keeps exactly these counts incrementally. With
+      // several, a node counts only when it has every key, so walk the nodes.
+      if (hard.length === 1 && everyNodeIncluded(hard[0], pod)) {
+        const dc = snapshot.domainCounts(ns, hard[0].topologyKey, hard[0].selector);
+        const min = dc.counts.size < hard[0].minDomains ? 0 : dc.min;
+        state.write(PRE_FILTER_KEY, new FilterState(pod, hard, [dc.counts], [min]));
+        return undefined;
+      }
+      const counts = hard.map(() => new Map<string, number>());
       for (const ni of nodes) {
         if (!hasAllKeys(hard, ni.node)) continue;
         hard.forEach((c, i) => {
@@ -142,22 +210,20 @@ export function newPodTopologySpread(
           counts[i].set(v, (counts[i].get(v) ?? 0) + ni.countMatching(ns, c.selector));
         });
       }
-      state.write(PRE_FILTER_KEY, new FilterState(hard, counts));
+      const mins = hard.map((c, i) => minOver(counts[i], NO_DELTA, c.minDomains));
+      state.write(PRE_FILTER_KEY, new FilterState(pod, hard, counts, mins));
       return undefined;
     },
     preFilterExtensions: () => ext,
-    filter(state, pod, ni): Status | undefined {
+    filter(state, _pod, ni): Status | undefined {
       const s = state.read<FilterState>(PRE_FILTER_KEY);
       if (!s) return newStatus(Code.Error, `reading "${PRE_FILTER_KEY}" from cycleState: not found`);
       const labels = ni.labels;
-      const own = podLabels(pod);
       for (let i = 0; i < s.constraints.length; i++) {
         const c = s.constraints[i];
-        if (!Object.hasOwn(labels, c.topologyKey))
-          return newStatus(Code.UnschedulableAndUnresolvable, REASON_MISSING_LABEL);
-        const self = matchesLabels(c.selector, own) ? 1 : 0;
-        const skew = (s.counts[i].get(labels[c.topologyKey]) ?? 0) + self - s.minMatch(i);
-        if (skew > c.maxSkew) return newStatus(Code.Unschedulable, REASON_CONSTRAINTS);
+        if (!Object.hasOwn(labels, c.topologyKey)) return REJECT_MISSING_LABEL;
+        const skew = s.count(i, labels[c.topologyKey]) + s.selfMatch[i] - s.minMatch(i);
+        if (skew > c.maxSkew) return REJECT_CONSTRAINTS;
       }
       return undefined;
     },
