@@ -252,13 +252,16 @@ export class ResourceStore {
     return this.#updateFrom(cur, input, ctx, subresource, opts);
   }
 
+  /** `owned`: input is already a private copy (guaranteedUpdate's), so it is not cloned again. */
   async #updateFrom(
     cur: Entry,
     input: KObject,
     ctx: RequestContext,
     subresource: string,
     opts: WriteOptions = {},
+    owned = false,
   ): Promise<KObject> {
+    const own = <T>(v: T): T => (owned ? v : deepClone(v));
     const name = cur.name;
     const old = cur.obj;
     const inMeta = input.metadata ?? {};
@@ -286,20 +289,20 @@ export class ResourceStore {
     let obj: KObject;
     if (subresource === 'status') {
       obj = deepClone(old);
-      obj.status = deepClone(input.status);
+      obj.status = own(input.status);
     } else if (subresource === 'approval') {
       // CSR approval: only the conditions change.
       obj = deepClone(old);
-      obj.status = { ...(obj.status ?? {}), conditions: deepClone(input.status?.conditions ?? []) };
+      obj.status = { ...(obj.status ?? {}), conditions: own(input.status?.conditions ?? []) };
     } else if (subresource === 'finalize') {
       obj = deepClone(old);
-      obj.spec = { ...(obj.spec ?? {}), finalizers: deepClone(input.spec?.finalizers ?? []) };
+      obj.spec = { ...(obj.spec ?? {}), finalizers: own(input.spec?.finalizers ?? []) };
     } else if (subresource === 'binding') {
       // Internal: the binding subresource sets spec.nodeName and the PodScheduled condition.
-      obj = deepClone(input);
+      obj = own(input);
     } else {
-      obj = deepClone(input);
-      obj.metadata = { ...deepClone(inMeta) };
+      obj = own(input);
+      obj.metadata = { ...own(inMeta) };
       if (this.kind.hasStatus) {
         if (old.status === undefined) delete obj.status;
         else obj.status = deepClone(old.status);
@@ -365,7 +368,8 @@ export class ResourceStore {
   /**
    * Read-modify-write with retries on CAS conflicts (patches, scale, internal updates). `mutate`
    * gets a private copy of the current object and returns the desired one; a resourceVersion it
-   * leaves in metadata makes the write conditional (a precondition from the client).
+   * leaves in metadata makes the write conditional (a precondition from the client). What it returns
+   * is written as is, not copied again (a binding is one clone, not two): nothing else may hold it.
    */
   async guaranteedUpdate(
     namespace: string,
@@ -380,7 +384,7 @@ export class ResourceStore {
       const desired = await mutate(deepClone(cur.obj));
       const pinned = desired.metadata?.resourceVersion !== cur.obj.metadata?.resourceVersion;
       try {
-        return await this.#updateFrom(cur, desired, ctx, subresource, opts);
+        return await this.#updateFrom(cur, desired, ctx, subresource, opts, true);
       } catch (err) {
         const retriable = (err as ApiError).reason === 'Conflict' && !pinned && attempt < MAX_UPDATE_RETRIES;
         if (!retriable) throw err;
