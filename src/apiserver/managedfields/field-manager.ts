@@ -10,6 +10,7 @@
 //            fields its last-applied annotation set) ─► stamp time if the object changed
 //         ─► keep kubectl's last-applied annotation in sync
 import { badRequest } from '../../api/errors.ts';
+import { jsonClone } from '../../util/json-clone.ts';
 import type { SchemaNode } from '../patch/schema.ts';
 import { type Conflict, ConflictsError, conflictError } from './conflict.ts';
 import { FieldSet } from './field-set.ts';
@@ -205,7 +206,7 @@ export function applyObject(
     out.times.set(id, opts.now);
     obj = dropNulls(result.object) as Obj;
   } else {
-    obj = structuredClone(liveBase);
+    obj = jsonClone(liveBase);
   }
   if (opts.manager === KUBECTL_MANAGER) syncLastApplied(obj, config);
   if (!isObjLike(obj.metadata)) obj.metadata = {};
@@ -281,7 +282,7 @@ function syncLastApplied(obj: Obj, config: Obj): void {
 }
 
 function buildLastApplied(config: Obj): string {
-  const copy = structuredClone(config);
+  const copy = jsonClone(config);
   const meta = metaOf(copy);
   const ann = meta?.annotations as Record<string, unknown> | undefined;
   if (ann && Object.hasOwn(ann, LAST_APPLIED_ANNOTATION)) delete ann[LAST_APPLIED_ANNOTATION];

@@ -4,6 +4,8 @@
 // containers[name="x"]` but not `containers` itself, and owns `resources: {}` of every container.
 // normalize() puts those zero values into a plain JSON object so our comparisons see what
 // upstream's see. Only for comparisons: stored objects are not changed by it.
+
+import { jsonClone } from '../../util/json-clone.ts';
 import { resolveNode, type SchemaNode } from '../patch/schema.ts';
 import { atomOf, type TypeRef } from './type-info.ts';
 
@@ -35,7 +37,7 @@ export function normalize(
   obj: Record<string, unknown>,
   schema: SchemaNode | undefined,
 ): Record<string, unknown> {
-  const out = structuredClone(obj);
+  const out = jsonClone(obj);
   if (!schema) return out;
   const root = resolveNode(schema);
   for (const f of ROOT_STRUCTS) {

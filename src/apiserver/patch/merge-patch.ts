@@ -1,5 +1,6 @@
 // JSON merge patch (RFC 7386): objects merge recursively, null deletes, anything else replaces.
 // Small enough to own; strategic merge patch (with Kubernetes' merge keys) lives beside it.
+import { jsonClone } from '../../util/json-clone.ts';
 
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return clone(patch);
@@ -15,4 +16,4 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const clone = <T>(v: T): T => (typeof v === 'object' && v !== null ? structuredClone(v) : v);
+const clone = <T>(v: T): T => (typeof v === 'object' && v !== null ? jsonClone(v) : v);

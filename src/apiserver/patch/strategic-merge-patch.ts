@@ -15,6 +15,7 @@
 // the patch take the patch's order, server-only items keep theirs, and the two are interleaved by
 // their positions in the live list (a new item with no live position goes first).
 import { badRequest } from '../../api/errors.ts';
+import { jsonClone } from '../../util/json-clone.ts';
 import {
   itemsOf,
   patchMergeKeyOf,
@@ -61,7 +62,7 @@ export function applyStrategicMergePatch(
   patch: JsonMap,
   schema: SchemaNode | undefined,
 ): JsonMap {
-  return mergeMap(structuredClone(original), structuredClone(patch), schema);
+  return mergeMap(jsonClone(original), jsonClone(patch), schema);
 }
 
 // --- patch metadata ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // Generic metadata handling shared by every kind: names, uid, timestamps, generation.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KObject } from '../../api/object.ts';
+import { jsonClone } from '../../util/json-clone.ts';
 
 /** Upstream's generateName alphabet: no vowels (no accidental words), no confusable 0/1/3. */
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -27,7 +28,8 @@ export function specPart(obj: KObject): string {
   return JSON.stringify(rest);
 }
 
-export const deepClone = <T>(v: T): T => structuredClone(v);
+/** A private copy of an API object (JSON data; see util/json-clone.ts). */
+export const deepClone = jsonClone;
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
