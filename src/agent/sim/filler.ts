@@ -3,12 +3,45 @@
 // the fleet's nodes, so none lands on a real node that would pull the (never pulled) image.
 
 import { findKind } from '../../api/kinds/index.ts';
+import type { KObject } from '../../api/object.ts';
 import { isAlreadyExists, isNotFound, NAMESPACES, type RestClient, refOf } from '../../client/index.ts';
 
 export interface Filler {
   deployments: number;
   pods: number;
   remove(): Promise<void>;
+}
+
+/** One filler Deployment of `replicas` pause pods; `labels` go on it and on its pods. */
+export function fillerDeployment(
+  name: string,
+  replicas: number,
+  o: { nodeSelector: Record<string, string>; image?: string; labels?: Record<string, string> },
+): KObject {
+  const selector = { app: name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, labels: { ...o.labels } },
+    spec: {
+      replicas,
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels: { ...o.labels, ...selector } },
+        spec: {
+          // Only hollow nodes: a real node would try to pull the image.
+          nodeSelector: o.nodeSelector,
+          containers: [
+            {
+              name: 'pause',
+              image: o.image ?? 'registry.k8s.io/pause:3.10',
+              resources: { requests: { cpu: '1m', memory: '1Mi' } },
+            },
+          ],
+        },
+      },
+    },
+  };
 }
 
 export async function fillerDeployments(
@@ -19,6 +52,7 @@ export async function fillerDeployments(
     size: number;
     nodeSelector: Record<string, string>;
     image?: string;
+    labels?: Record<string, string>;
     /** Deployment names are `<prefix>-<i>` (default `sim`). */
     prefix?: string;
   },
@@ -33,31 +67,7 @@ export async function fillerDeployments(
   let made = 0;
   for (let left = o.pods, i = 0; left > 0; left -= o.size, i++) {
     const replicas = Math.min(o.size, left);
-    const name = `${o.prefix ?? 'sim'}-${i}`;
-    const labels = { app: name };
-    await deployments.create({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name },
-      spec: {
-        replicas,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            // Only hollow nodes: a real node would try to pull the image.
-            nodeSelector: o.nodeSelector,
-            containers: [
-              {
-                name: 'pause',
-                image: o.image ?? 'registry.k8s.io/pause:3.10',
-                resources: { requests: { cpu: '1m', memory: '1Mi' } },
-              },
-            ],
-          },
-        },
-      },
-    });
+    await deployments.create(fillerDeployment(`${o.prefix ?? 'sim'}-${i}`, replicas, o));
     made++;
   }
   return {

@@ -6,7 +6,7 @@
 //
 //   start ─► create Nodes (bounded concurrency) + status + Lease ─► informers ─► workers
 //   pod event ─► queue ─► simulatedStatus (pod-status.ts, as a hollow node) ─► status patch
-//   heartbeat loop: every heartbeatMs each Lease renewed once, spread over the period
+//   heartbeat timer: every heartbeatMs each Lease renewed once, evenly spread, never waiting on a batch
 //   node informer: a node marked not Ready (by node lifecycle) gets its status re-posted
 import type { Lease } from 'kubernetes-types/coordination/v1.d.ts';
 import type { Node, Pod } from 'kubernetes-types/core/v1.d.ts';
@@ -30,7 +30,13 @@ import { DEFAULT_HEARTBEAT_MS } from './hollow-node.ts';
 import { IpPool } from './ip-pool.ts';
 import { NODE_LEASE_NAMESPACE, renewNodeLease } from './node-lease.ts';
 import { isReady, newNode, nodeStatus, SIM_HOST_IP } from './node-object.ts';
+import { dueNow } from './paced.ts';
 import { type PodLife, rfc3339, simulatedStatus, statusFingerprint } from './pod-status.ts';
+
+/** How often the heartbeat timer starts the renewals that fell due. */
+const HEARTBEAT_TICK_MS = 100;
+/** Renewals outstanding at most (the client's socket pool is shared with the pod workers). */
+const MAX_RENEWALS_IN_FLIGHT = 32;
 
 /** Every fleet node carries it, so a fleet can find (and clean up) its own nodes. */
 export const FLEET_LABEL = 'sim.skiff.dev/fleet';
@@ -60,6 +66,8 @@ export interface Fleet {
   readonly names: readonly string[];
   /** Pods whose simulated status was written at least once (Running or finished). */
   readonly podsStarted: () => number;
+  /** Lease renewals started, and those skipped because the node's previous one was still out. */
+  readonly heartbeats: () => { started: number; skipped: number };
   stop(opts?: { deleteNodes?: boolean }): Promise<void>;
 }
 
@@ -229,48 +237,48 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     onError: (key, err) => log.warn('pod status sync failed', { pod: key, error: String(err) }),
   });
 
-  // --- heartbeats: one paced pass over every Lease per period ---
+  // --- heartbeats: every Lease once per period, evenly spread, open loop ---
+  // Each node renews on its own schedule, as kubelets do: a slow answer delays that node's next
+  // renewal only (it is skipped while one is out), never the other nodes' — a loop that waited for
+  // each batch fell to a few renewals/s on a busy server and let Leases expire.
   const period = o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-  let timer: Timer | undefined;
-  let beating: Promise<void> = Promise.resolve();
   const list = [...members.values()];
-  const beat = async () => {
-    const started = clock.now();
-    const slice = Math.max(1, Math.ceil(list.length / Math.max(1, period / 100)));
-    for (let i = 0; i < list.length && !stopped; i += slice) {
-      await Promise.all(
-        list
-          .slice(i, i + slice)
-          .map((m) =>
-            renew(m).catch((err: unknown) =>
-              log.warn('lease renew failed', { node: m.name, error: String(err) }),
-            ),
-          ),
-      );
-      // Spread the period's renewals evenly: ~100 ms between slices.
-      const due = started + ((i + slice) / list.length) * period;
-      const wait = due - clock.now();
-      if (wait > 0 && !stopped) await new Promise<void>((r) => clock.setTimer(wait, r));
-    }
-  };
-  const schedule = () => {
+  const renewing = new Map<FleetNode, Promise<void>>();
+  const beats = { started: 0, skipped: 0 };
+  let ticked = 0;
+  const beatsFrom = clock.now() + period;
+  let timer: Timer | undefined;
+  const tick = () => {
     if (stopped) return;
-    timer = clock.setTimer(0, () => {
-      beating = beat().finally(schedule);
-    });
+    const due = dueNow(clock.now() - beatsFrom, list.length, period, ticked);
+    for (let k = 0; k < due; k++) {
+      const m = list[ticked++ % list.length];
+      if (renewing.has(m) || renewing.size >= MAX_RENEWALS_IN_FLIGHT) {
+        beats.skipped++;
+        continue;
+      }
+      beats.started++;
+      renewing.set(
+        m,
+        renew(m)
+          .catch((err: unknown) => log.warn('lease renew failed', { node: m.name, error: String(err) }))
+          .finally(() => renewing.delete(m)),
+      );
+    }
+    timer = clock.setTimer(HEARTBEAT_TICK_MS, tick);
   };
-  timer = clock.setTimer(period, () => {
-    beating = beat().finally(schedule);
-  });
+  // Registration just renewed every Lease: the first pass starts one period on.
+  timer = clock.setTimer(period, tick);
 
   return {
     id: fleetId,
     names: list.map((m) => m.name),
     podsStarted: () => started,
+    heartbeats: () => ({ ...beats }),
     async stop(opts = {}) {
       stopped = true;
       timer?.cancel();
-      await beating;
+      await Promise.all(renewing.values());
       queue.shutDown();
       await Promise.all([pods.dispose(), nodes.dispose()]);
       await workers;

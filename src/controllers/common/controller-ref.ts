@@ -5,10 +5,30 @@
 import type { KObject, OwnerReference } from '../../api/object.ts';
 import type { LabelSelector } from '../../api/selectors/index.ts';
 import { matchesLabels } from '../../api/selectors/index.ts';
-import { isNotFound, type ResourceClient } from '../../client/index.ts';
+import { type IndexFunc, isNotFound, type Lister, type ResourceClient } from '../../client/index.ts';
 
 export function controllerRefOf(obj: KObject): OwnerReference | undefined {
   return obj.metadata?.ownerReferences?.find((r) => r.controller === true);
+}
+
+/**
+ * Upstream's podControllerUID index: an object under its controller's uid, an orphan under its
+ * namespace's orphan key. An owner's candidates are then its own objects plus its namespace's
+ * orphans — not every object in the namespace, which made a sync O(namespace) and a burst of
+ * pod events O(n²).
+ */
+export const CONTROLLER_UID_INDEX = 'controllerUID';
+const orphanKey = (namespace: string): string => `_ORPHAN_/${namespace}`;
+export const controllerUidIndexFunc: IndexFunc = (obj) => [
+  controllerRefOf(obj)?.uid ?? orphanKey(obj.metadata?.namespace ?? ''),
+];
+
+/** What claimObjects needs to see for owner: what it controls, and the orphans it may adopt. */
+export function ownedOrOrphans<T extends KObject>(lister: Lister<T>, owner: KObject): T[] {
+  return [
+    ...lister.byIndex(CONTROLLER_UID_INDEX, owner.metadata?.uid ?? ''),
+    ...lister.byIndex(CONTROLLER_UID_INDEX, orphanKey(owner.metadata?.namespace ?? '')),
+  ];
 }
 
 /** The reference an owner puts on what it creates (blockOwnerDeletion so foreground deletion waits). */

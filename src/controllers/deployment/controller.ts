@@ -17,7 +17,12 @@ import {
   type SharedInformer,
   splitKey,
 } from '../../client/index.ts';
-import { claimObjects, controllerRefOf } from '../common/controller-ref.ts';
+import {
+  CONTROLLER_UID_INDEX,
+  claimObjects,
+  controllerRefOf,
+  controllerUidIndexFunc,
+} from '../common/controller-ref.ts';
 import { QueueRunner, unwrapDeleted } from '../common/queue-runner.ts';
 import { apiVersionOfRef, DEPLOYMENTS, REPLICASETS } from '../common/resources.ts';
 import type { Controller, ControllerContext, ControllerFactory } from '../types.ts';
@@ -41,7 +46,9 @@ export class DeploymentController implements Controller {
     this.#ctx = ctx;
     this.#deployments = ctx.informers.informerFor(DEPLOYMENTS);
     this.#rss = ctx.informers.informerFor(REPLICASETS);
-    this.#pods = ctx.informers.informerFor(PODS);
+    this.#pods = ctx.informers.informerFor(PODS, {
+      indexers: { [CONTROLLER_UID_INDEX]: controllerUidIndexFunc },
+    });
     this.#recorder = ctx.recorder(EVENT_SOURCE);
     this.#runner = new QueueRunner(ctx, this.name, [this.#deployments, this.#rss, this.#pods], (key) =>
       this.reconcile(key),
@@ -125,12 +132,11 @@ export class DeploymentController implements Controller {
       client: this.#ctx.client.resource(REPLICASETS, namespace),
       fetchOwner: () => this.#fetch(namespace, name),
     });
-    const uids = new Set(rss.map((rs) => rs.metadata?.uid));
     const podsByRS = new Map<string, KObject[]>();
-    for (const pod of this.#pods.lister.namespace(namespace).list()) {
-      const ref = controllerRefOf(pod);
-      if (!ref || !uids.has(ref.uid)) continue;
-      podsByRS.set(ref.uid, [...(podsByRS.get(ref.uid) ?? []), pod]);
+    for (const rs of rss) {
+      const uid = rs.metadata?.uid;
+      const pods = uid ? this.#pods.lister.byIndex(CONTROLLER_UID_INDEX, uid) : [];
+      if (uid && pods.length) podsByRS.set(uid, [...pods]);
     }
     const sync = new DeploymentSync(
       {

@@ -20,7 +20,14 @@ import {
   type SharedInformer,
   splitKey,
 } from '../../client/index.ts';
-import { claimObjects, controllerRefOf, newControllerRef } from '../common/controller-ref.ts';
+import {
+  CONTROLLER_UID_INDEX,
+  claimObjects,
+  controllerRefOf,
+  controllerUidIndexFunc,
+  newControllerRef,
+  ownedOrOrphans,
+} from '../common/controller-ref.ts';
 import { ControllerExpectations } from '../common/expectations.ts';
 import { generateNamePrefix, PodControl, podFromTemplate } from '../common/pod-control.ts';
 import { compareForDeletion, isPodActive, isPodReady } from '../common/pod-util.ts';
@@ -81,7 +88,9 @@ export class ReplicaSetController implements Controller {
     this.name = kind.controllerName;
     this.expectations = new ControllerExpectations(ctx.clock);
     this.#owners = ctx.informers.informerFor(kind.ref);
-    this.#pods = ctx.informers.informerFor(PODS);
+    this.#pods = ctx.informers.informerFor(PODS, {
+      indexers: { [CONTROLLER_UID_INDEX]: controllerUidIndexFunc },
+    });
     this.#recorder = ctx.recorder(kind.eventSource);
     this.#podControl = new PodControl(ctx.client, this.#recorder);
     this.#runner = new QueueRunner(ctx, this.name, [this.#owners, this.#pods], (key) => this.reconcile(key));
@@ -184,7 +193,7 @@ export class ReplicaSetController implements Controller {
     const rs = cached;
     const selector = this.#k.selectorOf(rs);
     const needsSync = this.expectations.satisfied(key);
-    const active = this.#pods.lister.namespace(namespace).list().filter(isPodActive);
+    const active = ownedOrOrphans(this.#pods.lister, rs).filter(isPodActive);
     const owned = await claimObjects(active, {
       owner: rs,
       ownerApiVersion: apiVersionOfRef(this.#k.ref),
