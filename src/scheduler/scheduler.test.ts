@@ -225,3 +225,28 @@ describe('scheduling cycle', () => {
     await running;
   });
 });
+
+describe('the scheduling loop', () => {
+  test('a long queue does not starve the event loop: timers run between slices of cycles', async () => {
+    const PODS = 5000;
+    const { s } = cluster([{ name: 'n1', cpu: '1000' }]);
+    for (let i = 0; i < PODS; i++) s.onPodAdd(makePod({ name: `p${i}`, cpu: '10m' }));
+    let cycles = 0;
+    const cycle = s.scheduleOne.bind(s);
+    s.scheduleOne = (q) => {
+      cycles++;
+      cycle(q);
+    };
+    let cyclesWhenTimerRan = -1;
+    setTimeout(() => {
+      cyclesWhenTimerRan = cycles;
+    }, 0);
+    const stop = new AbortController();
+    const running = s.run(stop.signal);
+    while (cycles < PODS) await new Promise((r) => setImmediate(r));
+    stop.abort();
+    await running;
+    assert.ok(cyclesWhenTimerRan >= 0, 'the timer ran');
+    assert.ok(cyclesWhenTimerRan < PODS, `the timer waited for all ${PODS} cycles`);
+  });
+});

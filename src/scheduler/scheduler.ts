@@ -36,6 +36,9 @@ import { DEFAULT_SCHEDULER_NAME, isTerminating, podKey, podUid } from './types.t
 export const SCHEDULED_MESSAGE = (pod: Pod, node: string): string =>
   `Successfully assigned ${podKey(pod)} to ${node}`;
 
+/** Longest run of back-to-back scheduling cycles before the loop yields to timers and I/O. */
+const SCHEDULING_SLICE_MS = 20;
+
 /** How often expired assumed pods are dropped (upstream's cleanAssumedPeriod). */
 export const ASSUMED_POD_CLEANUP_INTERVAL_MS = 1000;
 
@@ -205,10 +208,19 @@ export class Scheduler {
       },
       { once: true },
     );
+    // pop() resolves at once while pods are queued, so back-to-back cycles would run as one chain
+    // of microtasks and starve the event loop: in `skiff up` that is the API server's own requests,
+    // the bindings' answers, the agents' status updates and Lease renewals. After a slice of
+    // cycles the loop lets timers and I/O in.
+    let sliceStart = performance.now();
     for (;;) {
       const q = await this.queue.pop(signal);
       if (!q) break;
       this.scheduleOne(q);
+      if (performance.now() - sliceStart >= SCHEDULING_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
     await this.waitForBindings();
   }
