@@ -4,8 +4,16 @@
 // keeps comments and regular expressions as written (`// a → b`, /[µμ]/), so the rest is escaped
 // here: \uXXXX means the same character inside strings, templates and regular expressions, and in
 // a comment it is just text.
-const NON_ASCII = /[^\x00-\x7f]/g;
+const MAX_ASCII = 0x7f;
 
 export function asciiSource(text: string): string {
-  return text.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= MAX_ASCII) continue;
+    out += `${text.slice(from, i)}\\u${code.toString(16).padStart(4, '0')}`;
+    from = i + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }

@@ -84,7 +84,8 @@ function unrefChild(w: ChildProcess): void {
 
 function call(fn: IssuerRequest['fn'], args: unknown[]): Promise<KeyPairPem> {
   clearTimeout(idleTimer);
-  const w = (worker ??= startWorker());
+  if (!worker) worker = startWorker();
+  const w = worker;
   w.ref();
   w.channel?.ref();
   const id = nextId++;
