@@ -19,6 +19,7 @@ import { createLogger } from '../../src/util/log.ts';
 import { busyboxImage } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
 import { attempt, cleanUpScope, newRuntimeScope } from '../support/runtime-leaks.ts';
+import { until } from '../support/until.ts';
 import { type Skiff, startSkiff } from './harness.ts';
 
 const scope = newRuntimeScope();
@@ -64,20 +65,8 @@ const agentOpts = () => ({
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000) =>
+  until(what, fn, { timeoutMs, pollMs: 250, retryErrors: true });
 
 const pods = () => client.resource<KObject>(PODS, 'default');
 const getPod = (name: string) => pods().get(name);

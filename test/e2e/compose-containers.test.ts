@@ -21,6 +21,7 @@ import { ENV_AGENT_PORT, ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node
 import { busyboxImage, WEB_PAGE } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
 import { attempt, cleanUpScope, newRuntimeScope } from '../support/runtime-leaks.ts';
+import { until as waitUntil } from '../support/until.ts';
 import { type Skiff, startSkiff } from './harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -132,21 +133,13 @@ async function kubectl(args: string[], input?: string): Promise<string> {
   return r.stdout;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what} (${String(last)})\n${skiff.logs().slice(-3000)}`);
-    await sleep(POLL_MS);
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined>, ms = WAIT_MS) =>
+  waitUntil(what, fn, {
+    timeoutMs: ms,
+    pollMs: POLL_MS,
+    retryErrors: true,
+    detail: () => skiff.logs().slice(-3000),
+  });
 
 interface Pod {
   metadata: { name: string; uid: string; labels?: Record<string, string>; deletionTimestamp?: string };

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { type HollowNode, startHollowNode } from '../../src/agent/sim/hollow-node.ts';
 import type { KObject } from '../../src/api/object.ts';
 import { clientFromKubeconfig, NODES, PODS, type RestClient, type Watch } from '../../src/client/index.ts';
+import { until as waitUntil } from '../support/until.ts';
 import { type Skiff, startSkiff } from './harness.ts';
 
 const WAIT_MS = 25_000;
@@ -20,15 +21,8 @@ let s: Skiff;
 let client: RestClient;
 const nodes: HollowNode[] = [];
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${s.logs().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>) =>
+  waitUntil(what, fn, { timeoutMs: WAIT_MS, pollMs: POLL_MS, detail: () => s.logs().slice(-2000) });
 
 async function kubectl(args: string[], input?: string): Promise<string> {
   const r = await s.kubectl(args, { input });

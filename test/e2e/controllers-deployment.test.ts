@@ -15,6 +15,7 @@ import {
   type RestClient,
   SharedInformer,
 } from '../../src/client/index.ts';
+import { until as waitUntil } from '../support/until.ts';
 import { type Skiff, startSkiff } from './harness.ts';
 
 const WAIT_MS = 30_000;
@@ -30,15 +31,8 @@ let s: Skiff;
 let client: RestClient;
 const nodes: HollowNode[] = [];
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${s.logs().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, ms = WAIT_MS) =>
+  waitUntil(what, fn, { timeoutMs: ms, pollMs: POLL_MS, detail: () => s.logs().slice(-2000) });
 
 async function kubectl(args: string[], input?: string): Promise<string> {
   const r = await s.kubectl(args, { input });

@@ -21,6 +21,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { type HollowNode, startHollowNode } from '../../src/agent/sim/hollow-node.ts';
 import { clientFromKubeconfig, type RestClient } from '../../src/client/index.ts';
 import { CHROMIUM, CHROMIUM_ARGS, loadDashboard, signIn } from '../support/dashboard-browser.ts';
+import { until as waitUntil } from '../support/until.ts';
 import { type Skiff, startSkiff } from './harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -69,15 +70,8 @@ async function shot(name: string, p: Page = page): Promise<void> {
   await p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${s.logs().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined>) =>
+  waitUntil(what, fn, { timeoutMs: WAIT_MS, pollMs: 200, detail: () => s.logs().slice(-2000) });
 
 before(async () => {
   if (!existsSync(CHROMIUM))

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { until as waitUntil } from '../support/until.ts';
 import { type Skiff, startSkiff } from './harness.ts';
 
 const CLI = join(import.meta.dirname, '../../dist/skiff.mjs');
@@ -22,16 +23,12 @@ after(async () => {
   await s?.stop();
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}\nsim: ${out}\nserver: ${s.logs().slice(-1500)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000) =>
+  waitUntil(what, fn, {
+    timeoutMs: ms,
+    pollMs: 250,
+    detail: () => `sim: ${out}\nserver: ${s.logs().slice(-1500)}`,
+  });
 
 async function json(args: string[]) {
   const r = await s.kubectl([...args, '-o', 'json']);

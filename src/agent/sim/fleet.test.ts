@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Lease } from 'kubernetes-types/coordination/v1.d.ts';
 import type { Node, Pod } from 'kubernetes-types/core/v1.d.ts';
+import { until as waitUntil } from '../../../test/support/until.ts';
 import type { KObject } from '../../api/object.ts';
 import { LEASES, NODES, PODS, type RestClient } from '../../client/index.ts';
 import { startTestCluster, type TestCluster } from '../../client/testing/test-cluster.ts';
@@ -17,15 +18,8 @@ before(async () => {
 });
 after(() => cluster.stop());
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000) =>
+  waitUntil(what, fn, { timeoutMs: ms, pollMs: 25 });
 
 test('pod CIDRs are distinct /24s outside the cluster CIDR', () => {
   assert.equal(fleetPodCidr(0), '10.128.0.0/24');

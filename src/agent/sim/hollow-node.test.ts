@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Lease } from 'kubernetes-types/coordination/v1.d.ts';
 import type { Node, Pod } from 'kubernetes-types/core/v1.d.ts';
+import { until as waitUntil } from '../../../test/support/until.ts';
 import type { KObject } from '../../api/object.ts';
 import { LEASES, NODES, PODS, type RestClient } from '../../client/index.ts';
 import { startTestCluster, type TestCluster } from '../../client/testing/test-cluster.ts';
@@ -26,15 +27,8 @@ after(async () => {
   await cluster.stop();
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined>) =>
+  waitUntil(what, fn, { timeoutMs: WAIT_MS, pollMs: 20 });
 
 async function hollow(name: string, extra: Partial<Parameters<typeof startHollowNode>[0]> = {}) {
   const n = await startHollowNode({ client, name, heartbeatMs: HEARTBEAT_MS, ...extra });

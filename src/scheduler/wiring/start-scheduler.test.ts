@@ -2,6 +2,7 @@
 // client: binding, the FailedScheduling event and PodScheduled condition, preemption, the Lease.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { until as waitUntil } from '../../../test/support/until.ts';
 import type { KObject } from '../../api/object.ts';
 import { EVENTS, LEASES, NODES, PODS, type ResourceRef, type RestClient } from '../../client/index.ts';
 import { startTestCluster, type TestCluster } from '../../client/testing/test-cluster.ts';
@@ -19,15 +20,8 @@ let cluster: TestCluster;
 let admin: RestClient;
 let sched: RunningScheduler;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined>) =>
+  waitUntil(what, fn, { timeoutMs: WAIT_MS, pollMs: 50 });
 
 const node = (name: string, cpu: string): KObject => ({
   metadata: { name, labels: { 'kubernetes.io/hostname': name } },
