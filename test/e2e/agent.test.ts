@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { type Agent, startAgent } from '../../src/agent/agent.ts';
 import type { KObject } from '../../src/api/object.ts';
@@ -16,11 +15,15 @@ import {
   type RestClient,
 } from '../../src/client/index.ts';
 import { createLogger } from '../../src/util/log.ts';
+import { httpGet } from '../support/http-get.ts';
 import { busyboxImage } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
 import { attempt, cleanUpScope, newRuntimeScope } from '../support/runtime-leaks.ts';
 import { until } from '../support/until.ts';
 import { type Skiff, startSkiff } from './harness.ts';
+
+/** How long a GET to a pod or port may take. */
+const HTTP_TIMEOUT_MS = 1_000;
 
 const scope = newRuntimeScope();
 const NODE = 'skiff-e2e-node';
@@ -78,23 +81,6 @@ function pod(name: string, containers: KObject[], extra: KObject = {}): KObject 
     metadata: { name, namespace: 'default', labels: { role: name === 'vols' ? 'vol' : name } },
     spec: { nodeName: NODE, terminationGracePeriodSeconds: 2, containers, ...extra },
   };
-}
-
-function httpGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { timeout: 1000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        res.statusCode === 200
-          ? resolve(Buffer.concat(chunks).toString())
-          : reject(new Error(`HTTP ${res.statusCode}`)),
-      );
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 const status = (p: KObject, name: string) =>
@@ -201,7 +187,9 @@ describe('node agent on real containers', () => {
     assert.match(running.status.podIP, /^10\.42\.251\.\d+$/);
     assert.equal(running.status.conditions.find((c: KObject) => c.type === 'Ready').status, 'True');
     assert.match(status(running, 'httpd')?.containerID, /^skiff:\/\//);
-    const body = await waitFor('http', () => httpGet(`http://${running.status.podIP}:8080/index.html`));
+    const body = await waitFor('http', () =>
+      httpGet(`http://${running.status.podIP}:8080/index.html`, HTTP_TIMEOUT_MS),
+    );
     assert.match(body, /hello from a skiff pod/);
 
     await agent?.stop();
@@ -210,7 +198,7 @@ describe('node agent on real containers', () => {
     const after = await getPod('web');
     assert.equal(status(after, 'httpd')?.containerID, status(running, 'httpd')?.containerID);
     assert.equal(status(after, 'httpd')?.restartCount, 0);
-    assert.equal(await httpGet(`http://${running.status.podIP}:8080/index.html`), body);
+    assert.equal(await httpGet(`http://${running.status.podIP}:8080/index.html`, HTTP_TIMEOUT_MS), body);
   });
 
   it('env from a ConfigMap, a Secret and fieldRef reach the container', async () => {

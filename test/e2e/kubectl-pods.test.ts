@@ -9,15 +9,18 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { get } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ENV_AGENT_PORT, ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node.ts';
+import { httpGet } from '../support/http-get.ts';
 import { busyboxImage, WEB_PAGE } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
 import { attempt, cleanUpScope, newRuntimeScope } from '../support/runtime-leaks.ts';
 import { kubectlBinary, type Skiff, startSkiff } from './harness.ts';
+
+/** How long a GET to a pod or port may take. */
+const HTTP_TIMEOUT_MS = 5_000;
 
 const scope = newRuntimeScope();
 /** Not the first node's 10.42.0.0/24 nor up.test's, so other clusters on this machine are untouched. */
@@ -111,22 +114,6 @@ async function kubectlUntilTrue(ok: () => Promise<boolean>, what: string): Promi
 const podField = (pod: string, jsonpath: string) => ['get', 'pod', pod, '-o', `jsonpath=${jsonpath}`];
 const waitRunning = (pod: string) =>
   kubectlUntil(podField(pod, '{.status.phase}'), (o) => o === 'Running', `${pod} Running`);
-
-function httpGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { timeout: 5000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => {
-        body += c;
-      });
-      res.on('end', () =>
-        res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`)),
-      );
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
 
 /**
  * Drives a program on a fresh pty (python3's pty module): for each step, waits until the output
@@ -401,9 +388,9 @@ describe('kubectl on pods of skiff up', () => {
             throw new Error(`port-forward exited: ${r.stdout}${r.stderr}`);
           }),
         ]);
-        assert.equal(await httpGet(`http://127.0.0.1:${port}/index.html`), WEB_PAGE);
+        assert.equal(await httpGet(`http://127.0.0.1:${port}/index.html`, HTTP_TIMEOUT_MS), WEB_PAGE);
         // A second connection through the same forward gets its own stream.
-        assert.equal(await httpGet(`http://127.0.0.1:${port}/index.html`), WEB_PAGE);
+        assert.equal(await httpGet(`http://127.0.0.1:${port}/index.html`, HTTP_TIMEOUT_MS), WEB_PAGE);
       } finally {
         stop.abort();
         await run;

@@ -7,16 +7,19 @@
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { ENV_AGENT_PORT, ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node.ts';
+import { httpGet } from '../support/http-get.ts';
 import { buildImage, busyboxRootfsLayer, dirToEntries, makeLayer, packTar } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
 import { attempt, cleanUpScope, newRuntimeScope } from '../support/runtime-leaks.ts';
 import { type Skiff, startSkiff } from './harness.ts';
+
+/** How long a GET to a pod or port may take. */
+const HTTP_TIMEOUT_MS = 2_000;
 
 const scope = newRuntimeScope();
 /** Neither the first node's 10.42.0.0/24 nor up.test.ts's. */
@@ -115,22 +118,6 @@ async function verdict(pod: string, ns: string, ip: string, port: number, want: 
     got = await connects(pod, ns, ip, port);
   }
   return got;
-}
-
-function httpGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => {
-        body += c;
-      });
-      res.on('end', () =>
-        res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`)),
-      );
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
 }
 
 /** A web pod: busybox httpd on 8080 serving its own name at /id; ready while /tmp/ready exists. */
@@ -307,7 +294,7 @@ describe('skiff up networking', () => {
   });
 
   it('answers a NodePort on 127.0.0.1', async () => {
-    const id = (await httpGet(`http://127.0.0.1:${NODE_PORT}/id`)).trim();
+    const id = (await httpGet(`http://127.0.0.1:${NODE_PORT}/id`, HTTP_TIMEOUT_MS)).trim();
     assert.match(id, /^web-[123]$/);
   });
 

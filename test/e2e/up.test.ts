@@ -7,14 +7,17 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { get } from 'node:http';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { ENV_AGENT_PORT, ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node.ts';
+import { httpGet } from '../support/http-get.ts';
 import { busyboxImage, WEB_PAGE } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
 import { attempt, cleanUpScope, newRuntimeScope } from '../support/runtime-leaks.ts';
 import { type Skiff, startSkiff } from './harness.ts';
+
+/** How long a GET to a pod or port may take. */
+const HTTP_TIMEOUT_MS = 2_000;
 
 const scope = newRuntimeScope();
 /** Not the first node's 10.42.0.0/24, so a real cluster on this machine is not disturbed. */
@@ -29,22 +32,6 @@ let registry: TestRegistry;
 let image: string;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function httpGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => {
-        body += c;
-      });
-      res.on('end', () =>
-        res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`)),
-      );
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
 
 /** Runs kubectl until `ok(stdout)` holds; returns that stdout. */
 async function kubectlUntil(args: string[], ok: (out: string) => boolean, what: string): Promise<string> {
@@ -134,7 +121,7 @@ describe('skiff up', () => {
     assert.match(podIP ?? '', /^10\.42\.252\.\d+$/);
     const table = await skiff.kubectl(['get', 'pod', 'web', '--no-headers']);
     assert.match(table.stdout, /^web\s+1\/1\s+Running\s+0\s/);
-    assert.equal(await httpGet(`http://${podIP}:8080/index.html`), WEB_PAGE);
+    assert.equal(await httpGet(`http://${podIP}:8080/index.html`, HTTP_TIMEOUT_MS), WEB_PAGE);
     // Through the API server to the agent's API: exec and logs, as kubectl does them.
     const exec = await skiff.kubectl(['exec', 'web', '--', 'cat', '/www/index.html']);
     assert.equal(exec.code, 0, exec.stderr);
@@ -231,7 +218,7 @@ spec:
     const [, podIP, containerID] = before.split(' ');
     await skiff.stop();
     // The server (and its agent) is gone; conmon keeps the container, which keeps serving.
-    assert.equal(await httpGet(`http://${podIP}:8080/index.html`), WEB_PAGE);
+    assert.equal(await httpGet(`http://${podIP}:8080/index.html`, HTTP_TIMEOUT_MS), WEB_PAGE);
     skiff = await startUp();
     await kubectlUntil(
       ['get', 'nodes', '--no-headers'],

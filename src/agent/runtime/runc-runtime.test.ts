@@ -3,9 +3,9 @@
 // a container from an image pulled from a real registry), and no host leftovers afterwards.
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { httpGet } from '../../../test/support/http-get.ts';
 import { busyboxImage, type OciImage, WEB_PAGE, writeOciLayout } from '../../../test/support/images.ts';
 import { freePort, pushImage, startRegistry, type TestRegistry } from '../../../test/support/registry.ts';
 import { findLeaks, newRuntimeScope } from '../../../test/support/runtime-leaks.ts';
@@ -308,20 +308,7 @@ async function httpGetRetry(url: string): Promise<string> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
-      return await new Promise<string>((resolve, reject) => {
-        const req = request(url, { timeout: 1000 }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            res.statusCode === 200
-              ? resolve(Buffer.concat(chunks).toString())
-              : reject(new Error(`HTTP ${res.statusCode}`)),
-          );
-        });
-        req.on('timeout', () => req.destroy(new Error('timeout')));
-        req.on('error', reject);
-        req.end();
-      });
+      return await httpGet(url, 1000);
     } catch (err) {
       if (Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 20));
