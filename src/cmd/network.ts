@@ -146,7 +146,7 @@ export async function startNodeNetwork(o: NodeNetworkOptions): Promise<NodeNetwo
   proxy.synced.catch((err: unknown) => log.error('service proxy failed', { err: String(err) }));
   netpol.synced.catch((err: unknown) => log.error('network policy failed', { err: String(err) }));
   return {
-    podDns: { nameservers: [clients.publishDns ? CLUSTER_DNS_IP : gateway], hostSearches: hostConf.searches },
+    podDns: { nameservers: [clients.publishDns ? CLUSTER_DNS_IP : gateway], host: hostConf },
     async stop() {
       await Promise.allSettled([proxy.stop(), netpol.stop(), dns?.stop(), routes.dispose()]);
       for (const c of clients.owned) c.close();

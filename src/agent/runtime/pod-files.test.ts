@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolvConf, sandboxResolvConf } from './pod-files.ts';
 
-const CLUSTER = { nameservers: ['10.43.0.10'], hostSearches: ['corp.test'] };
-const HOST = 'nameserver 192.0.2.53\nsearch lab.test\noptions edns0\n';
+const HOST = { nameservers: ['192.0.2.53'], searches: ['corp.test'], options: ['edns0'] };
+const CLUSTER = { nameservers: ['10.43.0.10'], host: HOST };
+const NO_HOST = { nameservers: [], searches: [], options: [] };
 
 describe('sandboxResolvConf', () => {
   it('ClusterFirst: the cluster resolver, namespace then cluster then host searches, ndots:5', () => {
@@ -18,7 +19,7 @@ describe('sandboxResolvConf', () => {
     const text = sandboxResolvConf(
       { namespace: 'default', hostNetwork: false },
       { nameservers: ['10.43.0.10'], clusterDomain: 'k.test' },
-      '',
+      NO_HOST,
     );
     assert.match(text, /^search default\.svc\.k\.test svc\.k\.test k\.test$/m);
   });

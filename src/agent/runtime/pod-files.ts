@@ -2,7 +2,7 @@
 // /etc/hosts (localhost entries, the pod's own name, hostAliases), /etc/resolv.conf, /etc/hostname.
 
 import type { PodDNSConfig, PodSpec } from 'kubernetes-types/core/v1.d.ts';
-import { formatResolvConf, parseResolvConf, podResolvConf } from '../../util/resolv-conf.ts';
+import { formatResolvConf, podResolvConf, type ResolvConf } from '../../util/resolv-conf.ts';
 import type { DnsConfig } from './types.ts';
 
 const HOSTS_HEADER = `# Kubernetes-managed hosts file.
@@ -41,8 +41,11 @@ export interface ClusterDnsDefaults {
   nameservers: string[];
   /** Default cluster.local. */
   clusterDomain?: string;
-  /** The node's own search domains, appended after the cluster ones as the kubelet does. */
-  hostSearches?: string[];
+  /**
+   * The node's resolv.conf (kubelet --resolv-conf), as the network start-up read it: its resolvers
+   * for dnsPolicy Default, its search domains after the cluster ones. Absent: /etc/resolv.conf.
+   */
+  host?: ResolvConf;
 }
 
 /** What of a pod decides its resolver configuration. */
@@ -56,16 +59,14 @@ export interface SandboxDns {
 /**
  * The sandbox's resolv.conf as the kubelet computes it (util/resolv-conf.ts): dnsPolicy
  * ClusterFirst (Default on the host network), ClusterFirstWithHostNet, Default or None, then
- * dnsConfig merged in. `hostResolvConf` is the node's resolv.conf text: its resolvers for Default,
- * its search domains after the cluster ones (unless the cluster defaults name the node's own).
+ * dnsConfig merged in. `host` is the node's resolv.conf: its resolvers for Default, its search
+ * domains after the cluster ones.
  */
 export function sandboxResolvConf(
   pod: SandboxDns,
   cluster: ClusterDnsDefaults | undefined,
-  hostResolvConf: string,
+  host: ResolvConf,
 ): string {
-  const host = parseResolvConf(hostResolvConf);
-  if (cluster?.hostSearches) host.searches = [...cluster.hostSearches];
   const spec: PodSpec = {
     containers: [],
     hostNetwork: pod.hostNetwork,

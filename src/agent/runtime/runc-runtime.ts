@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Disposable, toDisposable } from '../../util/disposable.ts';
+import { parseResolvConf } from '../../util/resolv-conf.ts';
 import { readBoundingSet } from './capabilities.ts';
 import { readOomKillCount, removeCgroupTree } from './cgroups.ts';
 import { DEFAULT_CONMON, launchConmon } from './conmon.ts';
@@ -42,7 +43,7 @@ import {
 
 export const DEFAULT_CGROUP_ROOT = '/skiff';
 export const DEFAULT_RUN_DIR = '/run/skiff';
-/** The node's resolvers (kubelet --resolv-conf): dnsPolicy Default, and the fallback without cluster DNS. */
+/** The node's resolvers when the network start-up handed none (ClusterDnsDefaults.host). */
 const HOST_RESOLV_CONF = '/etc/resolv.conf';
 /** catatonit in pause mode: the sandbox's infra process. */
 export const DEFAULT_PAUSE_BINARY = '/usr/bin/catatonit';
@@ -185,7 +186,8 @@ export class RuncRuntime implements ContainerRuntime {
               ...(config.dnsConfig ? { dnsConfig: config.dnsConfig } : {}),
             },
             this.#clusterDns,
-            await readFile(HOST_RESOLV_CONF, 'utf8').catch(() => ''),
+            this.#clusterDns?.host ??
+              parseResolvConf(await readFile(HOST_RESOLV_CONF, 'utf8').catch(() => '')),
           );
       await writeFile(join(dir, 'resolv.conf'), resolv);
       const pause = await this.#createPause(record);
