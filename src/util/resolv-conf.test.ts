@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.d.ts';
-import {
-  clusterResolvConf,
-  formatResolvConf,
-  MAX_SEARCH_PATHS,
-  parseResolvConf,
-  podResolvConf,
-} from './resolv-conf.ts';
+import { formatResolvConf, MAX_SEARCH_PATHS, parseResolvConf, podResolvConf } from './resolv-conf.ts';
 
 const host = parseResolvConf(`# written by hand
 nameserver 192.168.1.1
@@ -87,24 +81,5 @@ describe('podResolvConf', () => {
     );
     assert.equal(conf.nameservers.length, 3);
     assert.equal(conf.searches.length, MAX_SEARCH_PATHS);
-  });
-});
-
-describe('clusterResolvConf', () => {
-  it('renders the ClusterFirst file from plain settings, options merged over ndots:5', () => {
-    assert.equal(
-      clusterResolvConf({ nameserver: '10.43.0.10', namespace: 'web' }),
-      'nameserver 10.43.0.10\nsearch web.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n',
-    );
-    assert.equal(
-      clusterResolvConf({
-        nameserver: '10.43.0.10',
-        namespace: 'web',
-        clusterDomain: 'k.internal',
-        hostSearch: ['corp.example'],
-        options: ['ndots:2', 'edns0'],
-      }),
-      'nameserver 10.43.0.10\nsearch web.svc.k.internal svc.k.internal k.internal corp.example\noptions ndots:2 edns0\n',
-    );
   });
 });
