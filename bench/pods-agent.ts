@@ -4,6 +4,7 @@
 //   node bench/pods-agent.ts '{"kubeconfig":"…","nodeName":"…","dataDir":"…",…}'
 import { type AgentOptions, startAgent } from '../src/agent/agent.ts';
 import { clientFromKubeconfig } from '../src/client/index.ts';
+import { startIdleCompaction } from '../src/util/idle-compaction.ts';
 import { createLogger } from '../src/util/log.ts';
 
 export const READY_LINE = 'ready';
@@ -19,10 +20,13 @@ async function main(): Promise<void> {
     client,
     log: createLogger({ level: 'warn', component: 'agent' }),
   });
+  // As `skiff agent` does once its node runs (src/cli/agent.ts).
+  const compaction = startIdleCompaction();
   // Where the RSS goes (heap, external, array buffers), on demand: `kill -USR2 <pid>`.
   process.on('SIGUSR2', () => process.stderr.write(`${JSON.stringify(process.memoryUsage())}\n`));
   process.stdout.write(`${READY_LINE}\n`);
   process.once('SIGTERM', () => {
+    void compaction.dispose();
     void agent
       .stop()
       .then(() => client.close())

@@ -112,11 +112,14 @@ export function addAgentCommand(program: Command): void {
         process.exit(EXIT_FAILED);
       }
       process.stderr.write(`skiff agent: node ${flags.nodeName} running\n`);
+      const { startIdleCompaction } = await import('../util/idle-compaction.ts');
+      const compaction = startIdleCompaction();
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
         stopping = true;
         process.stderr.write(`skiff agent: ${signal}, stopping\n`);
+        void compaction.dispose();
         node.stop().then(
           () => process.exit(0),
           (e: unknown) => {

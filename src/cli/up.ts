@@ -118,11 +118,15 @@ export function addServerCommands(program: Command): void {
             `  kubeconfig: ${running.kubeconfigPath}\n` +
             `  try:        ${pc.bold(`kubectl --kubeconfig ${running.kubeconfigPath} get namespaces`)}\n`,
         );
+        // A process-wide concern, so here rather than in runServer (tests run servers in-process).
+        const { startIdleCompaction } = await import('../util/idle-compaction.ts');
+        const compaction = startIdleCompaction();
         let stopping = false;
         const stop = (signal: string) => {
           if (stopping) return;
           stopping = true;
           process.stdout.write(`skiff: ${signal}, stopping\n`);
+          void compaction.dispose();
           running.stop().then(
             () => process.exit(0),
             (err: unknown) => {

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  type CompactionHost,
+  IDLE_COMPACTION_DEFAULTS,
+  lastResortGc,
+  type Sample,
+  shouldCompact,
+  startIdleCompaction,
+} from './idle-compaction.ts';
+
+const MB = 1024 * 1024;
+const o = { ...IDLE_COMPACTION_DEFAULTS, maxUtilization: 0.02, minGrowthBytes: 8 * MB };
+
+test('a quiet window compacts only when the resident set grew enough since the last compaction', () => {
+  assert.equal(shouldCompact({ utilization: 0.01, rssBytes: 90 * MB }, 0, o), true);
+  assert.equal(shouldCompact({ utilization: 0.01, rssBytes: 90 * MB }, 85 * MB, o), false);
+  assert.equal(shouldCompact({ utilization: 0.01, rssBytes: 93 * MB }, 85 * MB, o), true);
+  assert.equal(shouldCompact({ utilization: 0.2, rssBytes: 200 * MB }, 85 * MB, o), false);
+});
+
+/** A host whose windows are scripted and whose timer is fired by hand. */
+function scripted(samples: Sample[], afterCompact: number[]) {
+  let tick: (() => void) | undefined;
+  let disposed = false;
+  const compactions: number[] = [];
+  let sampleIndex = 0;
+  let rssIndex = 0;
+  const host: CompactionHost = {
+    sample: () => samples[Math.min(sampleIndex++, samples.length - 1)]!,
+    compact: () => compactions.push(sampleIndex),
+    rssBytes: () => afterCompact[rssIndex++]!,
+    every: (_ms, fn) => {
+      tick = fn;
+      return {
+        dispose: () => {
+          disposed = true;
+        },
+      };
+    },
+  };
+  return { host, compactions, fire: () => tick!(), disposed: () => disposed };
+}
+
+test('compacts after a busy start once quiet, then again only after new growth', () => {
+  const quiet = (mb: number): Sample => ({ utilization: 0.005, rssBytes: mb * MB });
+  const busy = (mb: number): Sample => ({ utilization: 0.6, rssBytes: mb * MB });
+  const s = scripted(
+    [
+      quiet(0), // the opening sample
+      busy(110), // start-up: no
+      quiet(100), // quiet and far above 0: compact (-> 84)
+      quiet(0), // post-compaction sample (discarded)
+      quiet(86), // +2 MB: no
+      busy(120), // busy: no
+      quiet(95), // +11 MB and quiet: compact (-> 88)
+      quiet(0),
+      quiet(90), // +2: no
+    ],
+    [84 * MB, 88 * MB],
+  );
+  const d = startIdleCompaction(o, s.host);
+  for (let i = 0; i < 5; i++) s.fire();
+  assert.equal(s.compactions.length, 2);
+  void d.dispose();
+  assert.equal(s.disposed(), true);
+});
+
+test('the gc extension is reachable without exposing gc on this context', () => {
+  const gc = lastResortGc();
+  assert.equal(typeof gc, 'function');
+  assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
+});
+
+test('a last-resort collection gives back the pages garbage left behind', () => {
+  const gc = lastResortGc()!;
+  gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  const before = process.memoryUsage().heapTotal;
+  // ~40 MB of short-lived objects, dropped at once: the heap grows to hold them.
+  let keep: object[][] = [];
+  for (let i = 0; i < 200; i++) keep.push(Array.from({ length: 5000 }, (_, j) => ({ i, j })));
+  const grown = process.memoryUsage().heapTotal;
+  keep = [];
+  assert.equal(keep.length, 0);
+  gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  const after = process.memoryUsage().heapTotal;
+  assert.ok(grown - before > 20 * MB, `heap grew by ${(grown - before) / MB} MB`);
+  assert.ok(after - before < 4 * MB, `heap ${(after - before) / MB} MB above the start after compaction`);
+});

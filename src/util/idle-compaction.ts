@@ -1,0 +1,105 @@
+// Hands memory back to the OS once the process goes quiet after a busy spell (start-up, a burst
+// of pod starts). V8 keeps what the spell grew into: garbage the next GC would find, and freed
+// heap pages pooled for reuse; its own memory reducer collects, but keeps the pool and leaves
+// ~10 MB of an idle server's resident set behind, more or less of it run to run by GC timing.
+// The "last resort" collection (what V8 runs on a low-memory notification) drops both. It
+// pauses the event loop for ~40 ms on an idle server, so it runs only when a whole window was
+// quiet, and only when the resident set grew enough since the last one to be worth it.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Disposable } from './disposable.ts';
+
+export interface IdleCompactionOptions {
+  /** How often to look (ms). */
+  intervalMs?: number;
+  /** A window counts as quiet when the event loop was busy at most this share of it. */
+  maxUtilization?: number;
+  /** Compact only when the resident set grew at least this much since the last compaction. */
+  minGrowthBytes?: number;
+}
+
+export const IDLE_COMPACTION_DEFAULTS: Required<IdleCompactionOptions> = {
+  intervalMs: 1000,
+  maxUtilization: 0.02,
+  minGrowthBytes: 8 * 1024 * 1024,
+};
+
+/** What one look saw: the event loop's busy share over the window and the resident set now. */
+export interface Sample {
+  utilization: number;
+  rssBytes: number;
+}
+
+/**
+ * Decides one window. `baseline` is the resident set right after the last compaction (0 before
+ * the first, so the first quiet window after start-up compacts).
+ */
+export function shouldCompact(sample: Sample, baseline: number, o: Required<IdleCompactionOptions>): boolean {
+  return sample.utilization <= o.maxUtilization && sample.rssBytes - baseline >= o.minGrowthBytes;
+}
+
+/** The pieces that touch the process, replaceable in tests. */
+export interface CompactionHost {
+  sample(): Sample;
+  compact(): void;
+  rssBytes(): number;
+  every(ms: number, fn: () => void): Disposable;
+}
+
+/** Starts looking; dispose() stops. Without V8's gc hook (see lastResortGc) it does nothing. */
+export function startIdleCompaction(
+  options: IdleCompactionOptions = {},
+  host: CompactionHost | undefined = processHost(),
+): Disposable {
+  if (!host) return { dispose() {} };
+  const o = { ...IDLE_COMPACTION_DEFAULTS, ...options };
+  let baseline = 0;
+  host.sample(); // opens the first window
+  return host.every(o.intervalMs, () => {
+    if (!shouldCompact(host.sample(), baseline, o)) return;
+    host.compact();
+    baseline = host.rssBytes();
+    host.sample(); // the collection itself is not the next window's load
+  });
+}
+
+type GcExtension = (o: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
+let gcExtension: GcExtension | null | undefined;
+
+/**
+ * V8's gc extension. It is installed only into contexts created after --expose-gc is set, so a
+ * fresh context hands it over (the flag is set at run time rather than on the command line so the
+ * global `gc` never appears in the main context for libraries to find). null when unavailable.
+ */
+export function lastResortGc(): GcExtension | null {
+  if (gcExtension !== undefined) return gcExtension;
+  try {
+    setFlagsFromString('--expose-gc');
+    const fn = runInNewContext('typeof gc === "function" ? gc : null') as GcExtension | null;
+    gcExtension = fn;
+  } catch {
+    gcExtension = null;
+  }
+  return gcExtension;
+}
+
+function processHost(): CompactionHost | undefined {
+  const gc = lastResortGc();
+  if (!gc) return undefined;
+  let last = performance.eventLoopUtilization();
+  return {
+    sample() {
+      const now = performance.eventLoopUtilization();
+      const window = performance.eventLoopUtilization(now, last);
+      last = now;
+      return { utilization: window.utilization, rssBytes: process.memoryUsage.rss() };
+    },
+    compact: () => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' }),
+    rssBytes: () => process.memoryUsage.rss(),
+    every(ms, fn) {
+      const t = setInterval(fn, ms);
+      t.unref();
+      return { dispose: () => clearInterval(t) };
+    },
+  };
+}
