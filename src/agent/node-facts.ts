@@ -3,10 +3,10 @@
 import { execFile } from 'node:child_process';
 import { readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
-import { promisify } from 'node:util';
+import { nodeUtil } from '../util/node-builtins.ts';
 import type { NodeFacts } from './node-object.ts';
 
-const run = promisify(execFile);
+const run = nodeUtil.promisify(execFile);
 
 export const BOOT_ID_PATH = '/proc/sys/kernel/random/boot_id';
 const MACHINE_ID_PATH = '/etc/machine-id';

@@ -12,7 +12,7 @@ import { ApiError, badRequest, methodNotAllowed, notFoundPath, unauthorized } fr
 import type { KindDef } from '../api/kinds/types.ts';
 import type { KObject } from '../api/object.ts';
 import type { StorageBackend } from '../storage/types.ts';
-import { nodeHttp } from '../util/node-http.ts';
+import { nodeHttp } from '../util/node-builtins.ts';
 import { apiRows, podStartupRow } from '../util/slo.ts';
 import { securityAdmission } from './admission/index.ts';
 import type { ResourceQuotaAdmission } from './admission/resource-quota.ts';

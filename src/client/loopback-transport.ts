@@ -13,7 +13,7 @@
 import type { AgentOptions, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { duplexPair } from 'node:stream';
-import { nodeHttp } from '../util/node-http.ts';
+import { nodeHttp } from '../util/node-builtins.ts';
 import { DEFAULT_USER_AGENT } from './https-transport.ts';
 import { NodeHttpTransport, type Transport } from './transport.ts';
 

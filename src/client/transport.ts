@@ -4,7 +4,7 @@
 import type { Agent, IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
-import { nodeHttp } from '../util/node-http.ts';
+import { nodeHttp } from '../util/node-builtins.ts';
 
 export interface TransportRequest {
   method: string;

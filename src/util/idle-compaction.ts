@@ -20,7 +20,7 @@ export interface IdleCompactionOptions {
 
 export const IDLE_COMPACTION_DEFAULTS: Required<IdleCompactionOptions> = {
   intervalMs: 1000,
-  maxUtilization: 0.02,
+  maxUtilization: 0.05,
   minGrowthBytes: 8 * 1024 * 1024,
 };
 

@@ -1,7 +1,7 @@
 // The three probe mechanisms: exec in the container, HTTP GET to the pod IP, TCP connect.
 import { connect } from 'node:net';
 import type { Probe } from 'kubernetes-types/core/v1.d.ts';
-import { nodeHttp } from '../../util/node-http.ts';
+import { nodeHttp } from '../../util/node-builtins.ts';
 import type { ContainerRuntime } from '../runtime/types.ts';
 import type { ProbeOutcome } from './probe-worker.ts';
 

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../../util/log.ts';
-import { nodeHttp } from '../../util/node-http.ts';
+import { nodeHttp } from '../../util/node-builtins.ts';
 import type { ContainerRuntime } from '../runtime/types.ts';
 import { attachProcess } from './attach-process.ts';
 import { serveContainerLogs } from './container-logs.ts';

@@ -3,7 +3,7 @@
 // namespace/name and whose containers carry their Kubernetes names and restart attempts.
 import { execFile } from 'node:child_process';
 import { basename } from 'node:path';
-import { promisify } from 'node:util';
+import { nodeUtil } from '../../util/node-builtins.ts';
 import type { ContainerRuntime, ContainerStatus, SandboxStatus } from '../runtime/types.ts';
 
 export interface PodRef {
@@ -38,7 +38,7 @@ export async function containerAttempts(
     .sort((a, b) => b.attempt - a.attempt || b.createdAt.getTime() - a.createdAt.getTime());
 }
 
-const run = promisify(execFile);
+const run = nodeUtil.promisify(execFile);
 
 /** The IPv4 address of eth0 in the sandbox's network namespace (`/var/run/netns/<name>`). */
 export async function podIpFromNetns(

@@ -6,15 +6,15 @@
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Container, KeyToPath, Pod, Volume } from 'kubernetes-types/core/v1.d.ts';
+import { nodeUtil } from '../../util/node-builtins.ts';
 import { type ConfigSource, configMapData, secretData } from '../container-env.ts';
 import type { BindMount } from '../runtime/oci-spec.ts';
 import type { ClaimVolume } from './claims.ts';
 import { type RenderedFile, renderDownwardApi } from './downward-api.ts';
 import type { FieldContext } from './field-ref.ts';
 
-const run = promisify(execFile);
+const run = nodeUtil.promisify(execFile);
 
 export const TMPFS_SOURCE = 'skiff-tmpfs';
 export const DEFAULT_FILE_MODE = 0o644;

@@ -3,12 +3,14 @@
 import { execFile } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { STUB_NODE, startKubectlStub } from './kubectl-stub.ts';
 
-const run = promisify(execFile);
+// Required, not imported: see src/util/node-builtins.ts (src/api imports nothing of the project).
+const nodeUtil = createRequire(import.meta.url)('node:util') as typeof import('node:util');
+const run = nodeUtil.promisify(execFile);
 
 /** /usr/bin/kubectl dispatches on the server's minor; the versioned binaries sit beside it. */
 const KUBECTL_DISPATCHER = '/usr/bin/kubectl';

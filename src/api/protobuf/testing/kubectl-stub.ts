@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { decodeKubernetesProtobuf } from '../envelope.ts';
 
-// Required, not imported: see src/util/node-http.ts (src/api imports nothing of the project).
+// Required, not imported: see src/util/node-builtins.ts (src/api imports nothing of the project).
 const nodeHttp = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 export interface RecordedRequest {
