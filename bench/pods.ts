@@ -14,7 +14,7 @@
 // SKIFF_BENCH_AGENT_FLAGS adds Node flags to the agent (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p");
 // SKIFF_BENCH_START_SLOTS sets the agent's parallelPodStarts (for A/B runs).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { bundleTo } from '../scripts/bundle.ts';
@@ -33,6 +33,7 @@ import {
   type RestClient,
   refOf,
 } from '../src/client/index.ts';
+import { parseKubeconfigText } from '../src/client/kubeconfig.ts';
 import { type Skiff, startSkiff } from '../test/e2e/harness.ts';
 import { busyboxImage } from '../test/support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../test/support/registry.ts';
@@ -176,8 +177,12 @@ async function startAgentProcess(
   kubeconfig: string,
   entry: string,
 ): Promise<AgentProcess> {
+  // `skiff agent` reads the JSON kubeconfig its join wrote (no YAML parser in the agent): the
+  // admin kubeconfig, YAML for people, is handed over in that form.
+  const nodeKubeconfig = join(scope.stateDir, 'bench-agent-kubeconfig.json');
+  await writeFile(nodeKubeconfig, JSON.stringify(parseKubeconfigText(await readFile(kubeconfig, 'utf8'))));
   const opts = {
-    kubeconfig,
+    kubeconfig: nodeKubeconfig,
     nodeName: NODE,
     dataDir: scope.stateDir,
     podCidr: POD_CIDR,

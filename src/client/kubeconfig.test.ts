@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,5 +84,59 @@ describe('inClusterConnection', () => {
       'https://[fd00::1]:443',
     );
     assert.throws(() => inClusterConnection({}, dir), /KUBERNETES_SERVICE_HOST/);
+  });
+});
+
+describe('loadKubeconfig', () => {
+  /** Loads the file in a fresh process; reports the server and whether the YAML library loaded. */
+  function loadInChild(path: string): { server: string; yamlLoaded: boolean } {
+    const mod = new URL('./kubeconfig.ts', import.meta.url).href;
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { loadKubeconfig } = await import(${JSON.stringify(mod)});
+         const { createRequire } = await import('node:module');
+         const c = await loadKubeconfig(${JSON.stringify(path)});
+         const cache = Object.keys(createRequire(import.meta.url).cache);
+         console.log(JSON.stringify({ server: c.server, yamlLoaded: cache.some((k) => k.includes('/node_modules/yaml/')) }));`,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  }
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'c', cluster: { server: 'https://10.0.0.9:6443' } }],
+    users: [{ name: 'u', user: { token: 't' } }],
+    contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+    'current-context': 'x',
+  };
+
+  test('a JSON kubeconfig (what a joined node writes) is read without the YAML library', () => {
+    const path = join(dir, 'node.json.yaml');
+    writeFileSync(path, JSON.stringify(config, null, 2));
+    assert.deepEqual(loadInChild(path), { server: 'https://10.0.0.9:6443', yamlLoaded: false });
+  });
+
+  test('a YAML kubeconfig, even one opening with a flow mapping, goes through the YAML parser', () => {
+    const block = join(dir, 'block.yaml');
+    writeFileSync(
+      block,
+      'apiVersion: v1\nclusters:\n- name: c\n  cluster:\n    server: https://10.0.0.9:6443\n' +
+        'users:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\n' +
+        'current-context: x\n',
+    );
+    assert.deepEqual(loadInChild(block), { server: 'https://10.0.0.9:6443', yamlLoaded: true });
+    const flow = join(dir, 'flow.yaml');
+    writeFileSync(
+      flow,
+      "{current-context: x, clusters: [{name: c, cluster: {server: 'https://10.0.0.9:6443'}}], " +
+        'users: [{name: u, user: {token: t}}], contexts: [{name: x, context: {cluster: c, user: u}}]}\n',
+    );
+    assert.deepEqual(loadInChild(flow), { server: 'https://10.0.0.9:6443', yamlLoaded: true });
   });
 });

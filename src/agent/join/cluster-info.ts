@@ -3,9 +3,12 @@
 // the kubeconfig inside, and trust it only if its public key matches the pin the admin handed out.
 // Every later request verifies the server against that CA, so a man in the middle that served a
 // forged cluster-info gets nothing: the pin fails and we stop before sending the token anywhere.
-import { parse } from 'yaml';
 import { CONFIGMAPS, clientForConnection, isNotFound } from '../../client/index.ts';
+import { lazyRequire } from '../../util/lazy-require.ts';
 import { matchesCaCertHash, splitPemCertificates } from './ca-hash.ts';
+
+/** Needed once, while joining: not kept resident in every agent (see parseKubeconfigText). */
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export const CLUSTER_INFO_NAMESPACE = 'kube-public';
 export const CLUSTER_INFO_CONFIGMAP = 'cluster-info';
@@ -27,7 +30,7 @@ export interface ClusterInfo {
 
 /** The CA and server from a cluster-info kubeconfig (kubeadm's layout: one cluster, no users). */
 export function parseClusterInfoKubeconfig(text: string): ClusterInfo {
-  const doc = parse(text) as { clusters?: { cluster?: Record<string, string> }[] } | null;
+  const doc = yaml().parse(text) as { clusters?: { cluster?: Record<string, string> }[] } | null;
   const cluster = doc?.clusters?.[0]?.cluster;
   const caB64 = cluster?.['certificate-authority-data'];
   if (!cluster || !caB64 || !cluster.server)

@@ -10,7 +10,7 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parseKubeconfigText } from '../../client/kubeconfig.ts';
 import { isCaCertHash, matchesCaCertHash } from './ca-hash.ts';
 import { discoverClusterInfo, JoinError } from './cluster-info.ts';
 import { writeNodeKubeconfig } from './kubeconfig.ts';
@@ -86,7 +86,7 @@ export async function joinCluster(o: JoinOptions): Promise<JoinResult> {
 function reusable(path: string, pins: string[]): boolean {
   if (!existsSync(path)) return false;
   try {
-    const doc = parse(readFileSync(path, 'utf8')) as {
+    const doc = parseKubeconfigText(readFileSync(path, 'utf8')) as {
       clusters?: { cluster?: Record<string, string> }[];
       users?: { user?: Record<string, string> }[];
     };

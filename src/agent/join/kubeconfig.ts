@@ -2,7 +2,6 @@
 // certificate and key embedded, so the file alone identifies the node.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { stringify } from 'yaml';
 
 export interface NodeKubeconfig {
   server: string;
@@ -15,9 +14,13 @@ export interface NodeKubeconfig {
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const CLUSTER = 'skiff';
 
+/**
+ * JSON, which is YAML to kubectl and every kubeconfig reader, and which the agent reads back at
+ * each start without loading a YAML parser (see parseKubeconfigText).
+ */
 export function renderNodeKubeconfig(k: NodeKubeconfig): string {
   const user = `system:node:${k.nodeName}`;
-  return stringify(
+  return `${JSON.stringify(
     {
       apiVersion: 'v1',
       kind: 'Config',
@@ -31,8 +34,9 @@ export function renderNodeKubeconfig(k: NodeKubeconfig): string {
       'current-context': CLUSTER,
       preferences: {},
     },
-    { version: '1.1' },
-  );
+    null,
+    2,
+  )}\n`;
 }
 
 /** Written whole or not at all (rename), readable only by its owner: it holds the private key. */

@@ -11,8 +11,11 @@
 // A reference is tried against each mirror endpoint in order and then the registry itself (k3s's
 // default fallback), so an air-gapped node pulls `docker.io/library/busybox` from its mirror.
 
-import { parse as parseYaml } from 'yaml';
+import { lazyRequire } from '../../../util/lazy-require.ts';
 import type { ImageReference } from './reference.ts';
+
+/** Only nodes with a registries.yaml load the YAML parser. */
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export interface MirrorConfig {
   endpoint?: string[];
@@ -64,7 +67,7 @@ export class RegistriesConfigError extends Error {
 }
 
 export function parseRegistriesConfig(yamlText: string): RegistriesConfig {
-  const doc = (parseYaml(yamlText) ?? {}) as RegistriesConfig;
+  const doc = (yaml().parse(yamlText) ?? {}) as RegistriesConfig;
   if (typeof doc !== 'object' || Array.isArray(doc))
     throw new RegistriesConfigError('registries config must be a map');
   for (const [name, mirror] of Object.entries(doc.mirrors ?? {})) {
