@@ -3,6 +3,7 @@
 // (the nodes must share an L2 segment). Routes carry their own protocol number, so the set we
 // installed is found again after a restart (stale ones removed) without any state file.
 import type { Node } from 'kubernetes-types/core/v1.d.ts';
+import { byCodeUnit } from '../../util/code-unit-order.ts';
 import { type CommandResult, runCommand } from '../runtime/command.ts';
 
 /** An unassigned rtnetlink protocol number marking skiff's routes (`ip route show proto 188`). */
@@ -28,7 +29,7 @@ export function desiredRoutes(nodes: readonly Node[], self: string): HostRoute[]
     const via = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
     if (dst && via && !via.includes(':')) out.push({ dst, via });
   }
-  return out.sort((a, b) => a.dst.localeCompare(b.dst));
+  return out.sort((a, b) => byCodeUnit(a.dst, b.dst));
 }
 
 /** Our routes now in the main table. */

@@ -2,6 +2,7 @@
 // pkg/api/v1/endpoints, pkg/controller/util/endpoint): which pods belong in its endpoints, whether
 // each is ready, which port a service port resolves to on a pod, and the DNS hostname it gets.
 import type { KObject } from '../../api/object.ts';
+import { byCodeUnit } from '../../util/code-unit-order.ts';
 
 export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
 const CLUSTER_IP_NONE = 'None';
@@ -77,9 +78,6 @@ export function endpointPort(servicePort: KObject, port: number): KObject {
   if (servicePort.appProtocol) out.appProtocol = servicePort.appProtocol;
   return out;
 }
-
-/** Code-unit order, as Go's sort: localeCompare would load ICU's collator (~3 MB resident). */
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export const comparePorts = (a: KObject, b: KObject): number =>
   byCodeUnit(a.name ?? '', b.name ?? '') ||

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { byCodeUnit } from '../../../util/code-unit-order.ts';
 import type { Descriptor, ImageConfig } from './manifest.ts';
 
 export interface ImageRecord {
@@ -70,6 +71,6 @@ export class ImageRecords {
       const text = await readFile(join(this.#dir, n), 'utf8').catch(() => undefined);
       if (text !== undefined) out.push(JSON.parse(text) as ImageRecord);
     }
-    return out.sort((a, b) => a.reference.localeCompare(b.reference));
+    return out.sort((a, b) => byCodeUnit(a.reference, b.reference));
   }
 }
