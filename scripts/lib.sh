@@ -6,12 +6,12 @@ NODE="$SKIFF_ROOT/node_modules/.bin/node"
 # server's resident memory ~8 MB lower; scavenges get more frequent but stay sub-millisecond.
 # --heap-growing-percent=50 collects the old generation before it grows far past the live data:
 # measured with 5,000 pods, RSS 430 → 269 MB for ~20% more CPU during bursts of writes.
-# --no-maglev and a 10x TurboFan threshold (invocations, OSR): start-up runs each piece of code a
-# few times, so by default Maglev and TurboFan compile a little of it and the binary's compiler
-# pages (~8 MB) stay resident in an idle server. Code that is really hot under load still reaches
-# TurboFan within the first second of it. Measured in bench/README.md (api).
+# Maglev and TurboFan thresholds (invocations, OSR) 10x the defaults: start-up runs each piece of
+# code a few times, so by default both compilers run and ~8 MB of the binary's compiler code stays
+# resident in an idle server. Code that is really hot under load still tiers up within the first
+# second of it. Measured in bench/README.md (api).
 SKIFF_NODE_FLAGS=(--max-semi-space-size=1 --heap-growing-percent=50
-  --no-maglev --invocation-count-for-turbofan=30000 --invocation-count-for-osr=5000)
+  --invocation-count-for-maglev=4000 --invocation-count-for-maglev-osr=1000 --invocation-count-for-turbofan=30000 --invocation-count-for-osr=5000)
 # Added for `skiff agent` (a node agent alone): its work is spawning runc/conmon and small API
 # calls, so V8's optimising compilers (TurboFan, Maglev) buy it little while their code and the
 # binary's compiler pages cost ~10 MB RSS; the memory reducer starts 1 s (not 8 s) after a burst.

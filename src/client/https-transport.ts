@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import { nodeHttp } from '../util/node-builtins.ts';
+import { closeIdleSockets } from './idle-sockets.ts';
 import type { ClusterConnection } from './kubeconfig.ts';
 import { NodeHttpTransport, type Transport } from './transport.ts';
 
@@ -11,30 +12,19 @@ export interface HttpTransportOptions {
   userAgent?: string;
   /** Concurrent sockets per client (watches hold one each; default 64). */
   maxSockets?: number;
-  /** Idle keep-alive sockets kept for reuse (default 4). */
-  maxFreeSockets?: number;
+  /** How long an unused keep-alive socket stays open (default 5 s; see idle-sockets.ts). */
+  freeSocketIdleMs?: number;
 }
 
 /** Watches hold a socket each, so the pool must exceed the informers a process runs. */
 const DEFAULT_MAX_SOCKETS = 64;
-/**
- * HTTP/1.1 cannot multiplex, so a burst of requests opens a socket each, and the API server's
- * keep-alive (60 s, sent as a hint the pool honours) would keep them all open after it: a node
- * agent that started 100 pods held ~50 idle TLS sockets, each with ~100 KB of native memory on
- * both ends. A few idle sockets carry a steady trickle; a burst pays a handshake (~1 ms) again.
- */
-const DEFAULT_MAX_FREE_SOCKETS = 4;
 /** client-go re-reads a token file about once a minute to follow rotation. */
 const TOKEN_FILE_REFRESH_MS = 60_000;
 export const DEFAULT_USER_AGENT = `skiff-client/0.1 (${process.platform}/${process.arch})`;
 
 export function httpTransport(conn: ClusterConnection, opts: HttpTransportOptions = {}): Transport {
   const url = new URL(conn.server);
-  const common = {
-    keepAlive: true,
-    maxSockets: opts.maxSockets ?? DEFAULT_MAX_SOCKETS,
-    maxFreeSockets: opts.maxFreeSockets ?? DEFAULT_MAX_FREE_SOCKETS,
-  };
+  const common = { keepAlive: true, maxSockets: opts.maxSockets ?? DEFAULT_MAX_SOCKETS };
   const agent =
     url.protocol === 'https:'
       ? new HttpsAgent({
@@ -46,6 +36,7 @@ export function httpTransport(conn: ClusterConnection, opts: HttpTransportOption
           servername: conn.tlsServerName,
         })
       : new nodeHttp.Agent(common);
+  closeIdleSockets(agent, opts.freeSocketIdleMs);
   return new NodeHttpTransport({
     server: conn.server,
     agent,
