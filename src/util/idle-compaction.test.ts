@@ -3,20 +3,43 @@ import { test } from 'node:test';
 import {
   type CompactionHost,
   IDLE_COMPACTION_DEFAULTS,
+  initialState,
   lastResortGc,
+  observeWindow,
   type Sample,
-  shouldCompact,
   startIdleCompaction,
 } from './idle-compaction.ts';
 
 const MB = 1024 * 1024;
-const o = { ...IDLE_COMPACTION_DEFAULTS, maxUtilization: 0.02, minGrowthBytes: 8 * MB };
+const o = {
+  ...IDLE_COMPACTION_DEFAULTS,
+  maxUtilization: 0.05,
+  quietWindows: 2,
+  minGrowthBytes: 8 * MB,
+  minGapWindows: 3,
+};
+const quiet = (mb: number): Sample => ({ utilization: 0.01, rssBytes: mb * MB });
+const busy = (mb: number): Sample => ({ utilization: 0.6, rssBytes: mb * MB });
 
-test('a quiet window compacts only when the resident set grew enough since the last compaction', () => {
-  assert.equal(shouldCompact({ utilization: 0.01, rssBytes: 90 * MB }, 0, o), true);
-  assert.equal(shouldCompact({ utilization: 0.01, rssBytes: 90 * MB }, 85 * MB, o), false);
-  assert.equal(shouldCompact({ utilization: 0.01, rssBytes: 93 * MB }, 85 * MB, o), true);
-  assert.equal(shouldCompact({ utilization: 0.2, rssBytes: 200 * MB }, 85 * MB, o), false);
+test('compacts after enough quiet windows in a row, when the resident set grew enough', () => {
+  const st = initialState();
+  assert.equal(observeWindow(st, quiet(90), o), false, 'one quiet window is a lull, not quiet');
+  assert.equal(observeWindow(st, busy(95), o), false);
+  assert.equal(observeWindow(st, quiet(95), o), false);
+  assert.equal(observeWindow(st, quiet(95), o), true);
+  st.baseline = 85 * MB;
+  st.sinceLast = 0;
+  st.quiet = 0;
+  for (let i = 0; i < 5; i++) assert.equal(observeWindow(st, quiet(90), o), false, '+5 MB is not worth it');
+  assert.equal(observeWindow(st, quiet(94), o), true, '+9 MB is');
+});
+
+test('a second compaction waits out the gap even when quiet and grown', () => {
+  const st = { ...initialState(), baseline: 85 * MB, sinceLast: 0 };
+  assert.equal(observeWindow(st, quiet(120), o), false);
+  assert.equal(observeWindow(st, quiet(120), o), false);
+  assert.equal(observeWindow(st, quiet(120), o), false);
+  assert.equal(observeWindow(st, quiet(120), o), true);
 });
 
 /** A host whose windows are scripted and whose timer is fired by hand. */
@@ -42,25 +65,25 @@ function scripted(samples: Sample[], afterCompact: number[]) {
   return { host, compactions, fire: () => tick!(), disposed: () => disposed };
 }
 
-test('compacts after a busy start once quiet, then again only after new growth', () => {
-  const quiet = (mb: number): Sample => ({ utilization: 0.005, rssBytes: mb * MB });
-  const busy = (mb: number): Sample => ({ utilization: 0.6, rssBytes: mb * MB });
+test('startIdleCompaction compacts after a busy start once quiet, then again only after new growth', () => {
   const s = scripted(
     [
       quiet(0), // the opening sample
-      busy(110), // start-up: no
-      quiet(100), // quiet and far above 0: compact (-> 84)
+      busy(110), // start-up
+      quiet(100),
+      quiet(100), // second quiet window: compact (-> 84)
       quiet(0), // post-compaction sample (discarded)
-      quiet(86), // +2 MB: no
-      busy(120), // busy: no
-      quiet(95), // +11 MB and quiet: compact (-> 88)
+      ...Array.from({ length: 5 }, () => quiet(86)), // +2 MB: no
+      busy(120),
+      quiet(95),
+      quiet(95), // +11 MB, quiet twice, gap passed: compact (-> 88)
       quiet(0),
-      quiet(90), // +2: no
+      quiet(90),
     ],
     [84 * MB, 88 * MB],
   );
   const d = startIdleCompaction(o, s.host);
-  for (let i = 0; i < 5; i++) s.fire();
+  for (let i = 0; i < 12; i++) s.fire();
   assert.equal(s.compactions.length, 2);
   void d.dispose();
   assert.equal(s.disposed(), true);

@@ -3,25 +3,32 @@
 // heap pages pooled for reuse; its own memory reducer collects, but keeps the pool and leaves
 // ~10 MB of an idle server's resident set behind, more or less of it run to run by GC timing.
 // The "last resort" collection (what V8 runs on a low-memory notification) drops both. It
-// pauses the event loop for ~40 ms on an idle server, so it runs only when a whole window was
-// quiet, and only when the resident set grew enough since the last one to be worth it.
+// pauses the event loop for ~40 ms on an idle server, so it runs only after a quiet stretch
+// (not in a lull inside a burst), only when the resident set grew enough since the last one to be
+// worth it, and not more often than every few seconds.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Disposable } from './disposable.ts';
 
 export interface IdleCompactionOptions {
-  /** How often to look (ms). */
+  /** How often to look (ms): one window. */
   intervalMs?: number;
   /** A window counts as quiet when the event loop was busy at most this share of it. */
   maxUtilization?: number;
+  /** Consecutive quiet windows needed. */
+  quietWindows?: number;
   /** Compact only when the resident set grew at least this much since the last compaction. */
   minGrowthBytes?: number;
+  /** Windows to let pass after a compaction before the next may run. */
+  minGapWindows?: number;
 }
 
 export const IDLE_COMPACTION_DEFAULTS: Required<IdleCompactionOptions> = {
-  intervalMs: 1000,
-  maxUtilization: 0.05,
+  intervalMs: 500,
+  maxUtilization: 0.1,
+  quietWindows: 3,
   minGrowthBytes: 8 * 1024 * 1024,
+  minGapWindows: 20,
 };
 
 /** What one look saw: the event loop's busy share over the window and the resident set now. */
@@ -30,12 +37,33 @@ export interface Sample {
   rssBytes: number;
 }
 
-/**
- * Decides one window. `baseline` is the resident set right after the last compaction (0 before
- * the first, so the first quiet window after start-up compacts).
- */
-export function shouldCompact(sample: Sample, baseline: number, o: Required<IdleCompactionOptions>): boolean {
-  return sample.utilization <= o.maxUtilization && sample.rssBytes - baseline >= o.minGrowthBytes;
+/** What the last windows saw. `baseline` is the resident set right after the last compaction. */
+export interface CompactionState {
+  quiet: number;
+  sinceLast: number;
+  baseline: number;
+}
+
+/** A fresh process: the first quiet stretch after start-up compacts. */
+export const initialState = (): CompactionState => ({
+  quiet: 0,
+  sinceLast: Number.POSITIVE_INFINITY,
+  baseline: 0,
+});
+
+/** Folds one window into the state; true when this window should compact. */
+export function observeWindow(
+  state: CompactionState,
+  sample: Sample,
+  o: Required<IdleCompactionOptions>,
+): boolean {
+  state.quiet = sample.utilization <= o.maxUtilization ? state.quiet + 1 : 0;
+  state.sinceLast++;
+  return (
+    state.quiet >= o.quietWindows &&
+    state.sinceLast > o.minGapWindows &&
+    sample.rssBytes - state.baseline >= o.minGrowthBytes
+  );
 }
 
 /** The pieces that touch the process, replaceable in tests. */
@@ -53,12 +81,14 @@ export function startIdleCompaction(
 ): Disposable {
   if (!host) return { dispose() {} };
   const o = { ...IDLE_COMPACTION_DEFAULTS, ...options };
-  let baseline = 0;
+  const state = initialState();
   host.sample(); // opens the first window
   return host.every(o.intervalMs, () => {
-    if (!shouldCompact(host.sample(), baseline, o)) return;
+    if (!observeWindow(state, host.sample(), o)) return;
     host.compact();
-    baseline = host.rssBytes();
+    state.baseline = host.rssBytes();
+    state.sinceLast = 0;
+    state.quiet = 0;
     host.sample(); // the collection itself is not the next window's load
   });
 }
