@@ -295,10 +295,17 @@ export class ResourceStore {
     if (subresource === 'status') {
       obj = deepClone(old);
       obj.status = own(input.status);
+      if (this.kind.kind === CSR_KIND && obj.status) {
+        // Issuing is not approving: /status keeps the Approved and Denied conditions as they were.
+        obj.status.conditions = keepConditions(obj.status.conditions, old.status?.conditions, APPROVAL_TYPES);
+      }
     } else if (subresource === 'approval') {
-      // CSR approval: only the conditions change.
+      // CSR approval: only the conditions change, and a signer's Failed condition stays.
       obj = deepClone(old);
-      obj.status = { ...(obj.status ?? {}), conditions: own(input.status?.conditions ?? []) };
+      obj.status = {
+        ...(obj.status ?? {}),
+        conditions: keepConditions(own(input.status?.conditions ?? []), old.status?.conditions, SIGNER_TYPES),
+      };
     } else if (subresource === 'finalize') {
       obj = deepClone(old);
       obj.spec = { ...(obj.spec ?? {}), finalizers: own(input.spec?.finalizers ?? []) };
@@ -563,6 +570,7 @@ function forbiddenTerminating(namespace: string, kind: KindDef): ApiError {
 }
 
 import { ApiError as ApiErrorCtor } from '../../api/errors.ts';
+import { APPROVAL_TYPES, CSR_KIND, keepConditions, SIGNER_TYPES } from './csr-conditions.ts';
 
 function withoutTypeMeta(obj: KObject): KObject {
   const { apiVersion: _a, kind: _k, ...rest } = obj;
