@@ -87,6 +87,30 @@ test('ServiceAccount: default account and the projected token volume in every co
   assert.equal(optOut.spec.volumes, undefined, 'the pod opted out');
 });
 
+test("ServiceAccount: a pod without pull secrets takes its service account's; its own win", () => {
+  const sas = new StaticSource([
+    {
+      metadata: { namespace: 'default', name: 'puller' },
+      imagePullSecrets: [{ name: 'regcred' }, { name: 'mirror' }],
+      automountServiceAccountToken: false,
+    },
+  ]);
+  const p = new ServiceAccountAdmission(sas);
+  const inherits = pod({ serviceAccountName: 'puller', containers: [container()] });
+  p.admit(attrs('pods', inherits));
+  assert.deepEqual(inherits.spec.imagePullSecrets, [{ name: 'regcred' }, { name: 'mirror' }]);
+  const own = pod({
+    serviceAccountName: 'puller',
+    imagePullSecrets: [{ name: 'mine' }],
+    containers: [container()],
+  });
+  p.admit(attrs('pods', own));
+  assert.deepEqual(own.spec.imagePullSecrets, [{ name: 'mine' }]);
+  const plain = pod({ containers: [container()] });
+  p.admit(attrs('pods', plain));
+  assert.equal(plain.spec.imagePullSecrets, undefined, 'the default account has none');
+});
+
 test('LimitRanger: defaults, then min/max/ratio with upstream messages', () => {
   const lr = new StaticSource([
     {

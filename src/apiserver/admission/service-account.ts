@@ -1,7 +1,8 @@
 // ServiceAccount admission: a pod without a service account runs as `default`, and unless the pod
 // or its service account opts out (automountServiceAccountToken: false) it gets upstream's
 // projected `kube-api-access-<5 chars>` volume — a bound token, the cluster CA (ConfigMap
-// kube-root-ca.crt) and the namespace — mounted read-only in every container.
+// kube-root-ca.crt) and the namespace — mounted read-only in every container. A pod without
+// imagePullSecrets takes its service account's.
 import { randomInt } from 'node:crypto';
 import type { KObject } from '../../api/object.ts';
 import type { ObjectLookup } from '../authn/service-account-token.ts';
@@ -36,6 +37,11 @@ export class ServiceAccountAdmission implements AdmissionPlugin {
     const spec: KObject = pod.spec;
     spec.serviceAccountName ||= spec.serviceAccount || DEFAULT_SERVICE_ACCOUNT;
     const sa = this.#serviceAccounts.get(a.namespace, spec.serviceAccountName)?.obj;
+    // A pod naming no pull secrets gets its service account's (by name, as upstream copies them).
+    const saPullSecrets = Array.isArray(sa?.imagePullSecrets) ? (sa.imagePullSecrets as KObject[]) : [];
+    if (!(Array.isArray(spec.imagePullSecrets) && spec.imagePullSecrets.length) && saPullSecrets.length) {
+      spec.imagePullSecrets = saPullSecrets.map((r) => ({ name: r?.name }));
+    }
     const automount = spec.automountServiceAccountToken ?? sa?.automountServiceAccountToken ?? true;
     if (automount === false) return;
     mountToken(spec);
