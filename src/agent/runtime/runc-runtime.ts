@@ -95,6 +95,8 @@ export class RuncRuntime implements ContainerRuntime {
   readonly #clusterDns: ClusterDnsDefaults | undefined;
   readonly #exitWaiters = new Map<string, Set<() => void>>();
   readonly #refreshing = new Map<string, Promise<void>>();
+  /** Containers being removed: no refresh may write their record (it would race the directory's removal). */
+  readonly #removing = new Set<string>();
   readonly #rlimits = clampRlimits(DEFAULT_RLIMITS, readHostHardLimits());
   readonly #boundingSet = readBoundingSet();
   readonly #logSizeMax: number | undefined;
@@ -467,12 +469,20 @@ export class RuncRuntime implements ContainerRuntime {
     await this.#locked(id, async () => {
       const rec = this.#records.get(id) ?? (await this.#containers.load(id));
       if (!rec) return;
-      await this.runc.delete(id);
-      if (rec.overlay) await unmount(rec.rootfs);
-      await waitGone(await readPid(join(rec.dir, 'conmon.pid')), CONMON_EXIT_WAIT_MS);
-      await rm(join(this.#exitDir, id), { force: true });
-      await rm(rec.dir, { recursive: true, force: true });
-      this.#records.delete(id);
+      // An exit noticed now (the exit file's watcher) would save the record into the directory
+      // being deleted: let a running refresh finish, and start no other.
+      this.#removing.add(id);
+      try {
+        await this.#refreshing.get(id)?.catch(() => {});
+        await this.runc.delete(id);
+        if (rec.overlay) await unmount(rec.rootfs);
+        await waitGone(await readPid(join(rec.dir, 'conmon.pid')), CONMON_EXIT_WAIT_MS);
+        await rm(join(this.#exitDir, id), { force: true });
+        await rm(rec.dir, { recursive: true, force: true });
+        this.#records.delete(id);
+      } finally {
+        this.#removing.delete(id);
+      }
     });
   }
 
@@ -566,6 +576,7 @@ export class RuncRuntime implements ContainerRuntime {
   #refresh(rec: ContainerRecord): Promise<void> {
     const inflight = this.#refreshing.get(rec.id);
     if (inflight) return inflight;
+    if (this.#removing.has(rec.id)) return Promise.resolve();
     const p = this.#doRefresh(rec).finally(() => this.#refreshing.delete(rec.id));
     this.#refreshing.set(rec.id, p);
     return p;
