@@ -49,7 +49,21 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** freePort() can race another test binding the same port before the registry does. */
+class PortTakenError extends Error {}
+const PORT_ATTEMPTS = 3;
+
 export async function startRegistry(opts: RegistryOptions = {}): Promise<TestRegistry> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRegistryOnce(opts);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt >= PORT_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function startRegistryOnce(opts: RegistryOptions): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'skiff-registry-'));
   const port = await freePort();
   const tokenRequests: TestRegistry['tokenRequests'] = [];
@@ -100,11 +114,17 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
 async function waitReady(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}): ${stderr()}`);
+    if (child.exitCode !== null) {
+      const msg = `docker-registry exited (${child.exitCode}): ${stderr()}`;
+      throw /address already in use/.test(stderr()) ? new PortTakenError(msg) : new Error(msg);
+    }
     try {
       const res = await fetch(url);
       await res.body?.cancel();
-      if (res.status === 200 || res.status === 401) return;
+      // Only the registry sends this header: anything else answering is another test's server that
+      // took the port first (this registry will then exit failing to bind, and be retried).
+      const isRegistry = res.headers.get('docker-distribution-api-version') === 'registry/2.0';
+      if (isRegistry && (res.status === 200 || res.status === 401)) return;
     } catch {
       // not listening yet
     }

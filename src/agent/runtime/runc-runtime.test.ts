@@ -113,6 +113,38 @@ describe('RuncRuntime on this host', () => {
     await registry?.stop();
   });
 
+  it('removes containers the moment they exit: no error, no directory re-created by a late refresh', async () => {
+    const sb = await rt.createSandbox({
+      id: nextSandboxId(),
+      podUid: 'race-pod',
+      name: 'race',
+      namespace: 'd',
+      hostname: 'race',
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const id = await rt.createContainer({
+        sandboxId: sb,
+        name: `quick-${i}`,
+        image: busybox,
+        command: ['true'],
+      });
+      await rt.startContainer(id);
+      // Its exit is noticed (the watcher, a status read) while the removal runs: no refresh may
+      // write its record into the directory being deleted.
+      await new Promise((r) => setTimeout(r, 20 * (i % 4)));
+      await Promise.all([rt.removeContainer(id), rt.containerStatus(id), rt.containerStatus(id)]);
+      ids.push(id);
+    }
+    await new Promise((r) => setTimeout(r, 500)); // past the exit poll (200 ms): late refreshes ran
+    for (const id of ids) {
+      await assert.rejects(readFile(join(scope.stateDir, 'runtime', 'containers', id, 'state.json')), {
+        code: 'ENOENT',
+      });
+    }
+    await rt.removeSandbox(sb);
+  });
+
   it('writes cpu, memory and pids limits to the container cgroup', async () => {
     const sb = await rt.createSandbox({
       id: nextSandboxId(),
