@@ -6,6 +6,7 @@ import {
   initialState,
   lastResortGc,
   observeWindow,
+  recordCompaction,
   type Sample,
   startIdleCompaction,
 } from './idle-compaction.ts';
@@ -27,15 +28,14 @@ test('compacts after enough quiet windows in a row, when the resident set grew e
   assert.equal(observeWindow(st, busy(95), o), false);
   assert.equal(observeWindow(st, quiet(95), o), false);
   assert.equal(observeWindow(st, quiet(95), o), true);
-  st.baseline = 85 * MB;
-  st.sinceLast = 0;
-  st.quiet = 0;
+  recordCompaction(st, quiet(85));
   for (let i = 0; i < 5; i++) assert.equal(observeWindow(st, quiet(90), o), false, '+5 MB is not worth it');
   assert.equal(observeWindow(st, quiet(94), o), true, '+9 MB is');
 });
 
 test('a second compaction waits out the gap even when quiet and grown', () => {
-  const st = { ...initialState(), baseline: 85 * MB, sinceLast: 0 };
+  const st = initialState();
+  recordCompaction(st, quiet(85));
   assert.equal(observeWindow(st, quiet(120), o), false);
   assert.equal(observeWindow(st, quiet(120), o), false);
   assert.equal(observeWindow(st, quiet(120), o), false);
@@ -43,16 +43,14 @@ test('a second compaction waits out the gap even when quiet and grown', () => {
 });
 
 /** A host whose windows are scripted and whose timer is fired by hand. */
-function scripted(samples: Sample[], afterCompact: number[]) {
+function scripted(samples: Sample[]) {
   let tick: (() => void) | undefined;
   let disposed = false;
   const compactions: number[] = [];
   let sampleIndex = 0;
-  let rssIndex = 0;
   const host: CompactionHost = {
     sample: () => samples[Math.min(sampleIndex++, samples.length - 1)]!,
     compact: () => compactions.push(sampleIndex),
-    rssBytes: () => afterCompact[rssIndex++]!,
     every: (_ms, fn) => {
       tick = fn;
       return {
@@ -66,22 +64,19 @@ function scripted(samples: Sample[], afterCompact: number[]) {
 }
 
 test('startIdleCompaction compacts after a busy start once quiet, then again only after new growth', () => {
-  const s = scripted(
-    [
-      quiet(0), // the opening sample
-      busy(110), // start-up
-      quiet(100),
-      quiet(100), // second quiet window: compact (-> 84)
-      quiet(0), // post-compaction sample (discarded)
-      ...Array.from({ length: 5 }, () => quiet(86)), // +2 MB: no
-      busy(120),
-      quiet(95),
-      quiet(95), // +11 MB, quiet twice, gap passed: compact (-> 88)
-      quiet(0),
-      quiet(90),
-    ],
-    [84 * MB, 88 * MB],
-  );
+  const s = scripted([
+    quiet(0), // the opening sample
+    busy(110), // start-up
+    quiet(100),
+    quiet(100), // second quiet window: compact (-> 84)
+    quiet(84), // post-compaction sample: the new baseline
+    ...Array.from({ length: 5 }, () => quiet(86)), // +2 MB: no
+    busy(120),
+    quiet(95),
+    quiet(95), // +11 MB, quiet twice, gap passed: compact (-> 88)
+    quiet(88),
+    quiet(90),
+  ]);
   const d = startIdleCompaction(o, s.host);
   for (let i = 0; i < 12; i++) s.fire();
   assert.equal(s.compactions.length, 2);

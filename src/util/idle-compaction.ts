@@ -66,11 +66,20 @@ export function observeWindow(
   );
 }
 
+/**
+ * A compaction just ran; `after` is the first sample taken after it, whose resident set is the new
+ * baseline (and whose window, the collection itself, counts for nothing).
+ */
+export function recordCompaction(state: CompactionState, after: Sample): void {
+  state.baseline = after.rssBytes;
+  state.sinceLast = 0;
+  state.quiet = 0;
+}
+
 /** The pieces that touch the process, replaceable in tests. */
 export interface CompactionHost {
   sample(): Sample;
   compact(): void;
-  rssBytes(): number;
   every(ms: number, fn: () => void): Disposable;
 }
 
@@ -86,10 +95,7 @@ export function startIdleCompaction(
   return host.every(o.intervalMs, () => {
     if (!observeWindow(state, host.sample(), o)) return;
     host.compact();
-    state.baseline = host.rssBytes();
-    state.sinceLast = 0;
-    state.quiet = 0;
-    host.sample(); // the collection itself is not the next window's load
+    recordCompaction(state, host.sample());
   });
 }
 
@@ -125,7 +131,6 @@ function processHost(): CompactionHost | undefined {
       return { utilization: window.utilization, rssBytes: process.memoryUsage.rss() };
     },
     compact: () => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' }),
-    rssBytes: () => process.memoryUsage.rss(),
     every(ms, fn) {
       const t = setInterval(fn, ms);
       t.unref();
