@@ -2,7 +2,7 @@
 // nothing else's. Options come as one JSON argument (AgentOptions without the client, plus the
 // kubeconfig path); prints `ready` once the agent has registered and synced, stops on SIGTERM.
 //   node bench/pods-agent.ts '{"kubeconfig":"…","nodeName":"…","dataDir":"…",…}'
-import { type AgentOptions, startAgent } from '../src/agent/agent.ts';
+import { AGENT_CLIENT_MAX_SOCKETS, type AgentOptions, startAgent } from '../src/agent/agent.ts';
 import { clientFromKubeconfig } from '../src/client/index.ts';
 import { startIdleCompaction } from '../src/util/idle-compaction.ts';
 import { createLogger } from '../src/util/log.ts';
@@ -14,7 +14,10 @@ type EntryOptions = Omit<AgentOptions, 'client' | 'log'> & { kubeconfig: string 
 async function main(): Promise<void> {
   const opts = JSON.parse(process.argv[2] ?? '{}') as EntryOptions;
   const { kubeconfig, ...rest } = opts;
-  const client = await clientFromKubeconfig(kubeconfig, { userAgent: 'skiff-bench-agent' });
+  const client = await clientFromKubeconfig(kubeconfig, {
+    userAgent: 'skiff-bench-agent',
+    maxSockets: Number(process.env.SKIFF_BENCH_AGENT_SOCKETS ?? AGENT_CLIENT_MAX_SOCKETS),
+  });
   const agent = await startAgent({
     ...rest,
     client,

@@ -12,6 +12,8 @@
 // (scripts/lib.sh). SKIFF_BENCH_DEBUG=1 logs each pod's start-up, the agent's memory split and the
 // Deployment's bound/Ready timeline;
 // SKIFF_BENCH_AGENT_FLAGS adds Node flags to the agent (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p");
+// SKIFF_BENCH_AGENT_WRAPPER runs it under a command (e.g. "heaptrack -o /tmp/h/agent");
+// SKIFF_BENCH_AGENT_SOCKETS sets its client's connection cap (AGENT_CLIENT_MAX_SOCKETS by default);
 // SKIFF_BENCH_START_SLOTS sets the agent's parallelPodStarts (for A/B runs).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -199,7 +201,10 @@ async function startAgentProcess(
   // SKIFF_BENCH_AGENT_FLAGS: extra Node flags for the agent (e.g. --cpu-prof to profile it).
   const extra = (process.env.SKIFF_BENCH_AGENT_FLAGS ?? '').split(' ').filter(Boolean);
   const flags = launcherAgentFlags(await readFile(LAUNCHER_LIB, 'utf8'));
-  const proc = spawn(process.execPath, [...flags, ...extra, entry, JSON.stringify(opts)], {
+  // SKIFF_BENCH_AGENT_WRAPPER: a command the agent runs under (e.g. `heaptrack`).
+  const wrapper = (process.env.SKIFF_BENCH_AGENT_WRAPPER ?? '').split(' ').filter(Boolean);
+  const argv = [...wrapper, process.execPath, ...flags, ...extra, entry, JSON.stringify(opts)];
+  const proc = spawn(argv[0]!, argv.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -7,6 +7,8 @@ import { RestClient, type RestClientOptions } from './rest.ts';
 
 export interface ClientOptions extends Omit<RestClientOptions, 'transport'> {
   userAgent?: string;
+  /** Concurrent connections to the API server (watches hold one each; default 64). */
+  maxSockets?: number;
 }
 
 /** A client for the kubeconfig's current (or named) context. */
@@ -18,7 +20,8 @@ export async function clientFromKubeconfig(
 }
 
 export function clientForConnection(conn: ClusterConnection, opts: ClientOptions = {}): RestClient {
-  return new RestClient({ ...opts, transport: httpTransport(conn, { userAgent: opts.userAgent }) });
+  const { userAgent, maxSockets, ...rest } = opts;
+  return new RestClient({ ...rest, transport: httpTransport(conn, { userAgent, maxSockets }) });
 }
 
 /** A client inside a pod (service-account token, cluster CA, KUBERNETES_SERVICE_HOST). */
@@ -53,6 +56,7 @@ export {
   type InformerOptions,
   type ListerWatcher,
   SharedInformer,
+  stripManagedFields,
 } from './informer.ts';
 export {
   type ClusterConnection,

@@ -11,6 +11,7 @@ import {
   type EventHandler,
   type ListerWatcher,
   SharedInformer,
+  stripManagedFields,
 } from './informer.ts';
 import { loopbackTransport } from './loopback-transport.ts';
 import { CONFIGMAPS } from './resource.ts';
@@ -441,5 +442,31 @@ describe('SharedInformer managedFields interning', () => {
     assert.notEqual(tree(oa), tree(ob), 'a mutable cache never shares');
     assert.ok(!Object.isFrozen(tree(oa)));
     await open.dispose();
+  });
+
+  test('a transform applies to listed and watched objects before they are cached and handed out', async () => {
+    const lw = new ScriptedLW();
+    lw.items = [managed('a', 'f:data')];
+    const inf = new SharedInformer(lw, { backoff: FAST_BACKOFF, transform: stripManagedFields });
+    const seen: KObject[] = [];
+    inf.addEventHandler({ onAdd: (o) => seen.push(o), onUpdate: (_old, o) => seen.push(o) });
+    inf.start();
+    await inf.waitForSync();
+    lw.send('ADDED', managed('b', 'f:data'));
+    await until(() => inf.indexer.get('ns/b') !== undefined, 'b cached');
+    for (const n of ['a', 'b']) {
+      const o = inf.indexer.get(`ns/${n}`);
+      assert.equal(o?.metadata?.managedFields, undefined);
+      assert.equal(o?.metadata?.resourceVersion, '5', 'the rest of the metadata stays');
+      assert.ok(Object.isFrozen(o));
+    }
+    assert.deepEqual(
+      seen.map((o) => [o.metadata?.name, 'managedFields' in (o.metadata ?? {})]),
+      [
+        ['a', false],
+        ['b', false],
+      ],
+    );
+    await inf.dispose();
   });
 });

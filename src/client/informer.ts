@@ -67,6 +67,11 @@ export interface InformerOptions<T extends KObject = KObject> {
    * otherwise corrupts every other reader silently — into an immediate TypeError.
    */
   freeze?: boolean;
+  /**
+   * Applied to every object before it is cached and handed out (client-go's SetTransform), e.g.
+   * stripManagedFields for a cache that never reads them.
+   */
+  transform?: (obj: T) => T;
   /** List page size (default 500, as client-go). */
   pageSize?: number;
   clock?: Clock;
@@ -360,7 +365,8 @@ export class SharedInformer<T extends KObject = KObject> implements Disposable {
     for (const obj of this.indexer.list()) this.#emit('onUpdate', (h) => h.onUpdate?.(obj, obj));
   }
 
-  #prepare(obj: T): T {
+  #prepare(received: T): T {
+    const obj = this.#opts.transform ? this.#opts.transform(received) : received;
     // Interning is only safe for frozen objects: an unfrozen cache is the caller's to mutate.
     return this.#opts.freeze === false ? obj : deepFreeze(internRepeated(obj));
   }
@@ -454,6 +460,16 @@ function internStrings(node: object, depth: number): void {
 }
 
 /** Freezes an object graph; already-frozen subtrees are skipped (shared parts are frozen once). */
+/**
+ * Drops metadata.managedFields (client-go's TransformStripManagedFields): in a cache that never
+ * reads them they are most of a pod's objects (one empty object per managed leaf field).
+ */
+export function stripManagedFields<T extends KObject>(obj: T): T {
+  if (!obj.metadata?.managedFields) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
 export function deepFreeze<T>(obj: T): T {
   if (obj === null || typeof obj !== 'object' || Object.isFrozen(obj)) return obj;
   Object.freeze(obj);

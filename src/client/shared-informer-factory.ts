@@ -21,6 +21,8 @@ export interface SharedInformerFactoryOptions {
   /** Watch only this namespace (default: all). */
   namespace?: string;
   freeze?: boolean;
+  /** Applied to every object of every informer before it is cached (see InformerOptions). */
+  transform?: (obj: KObject) => KObject;
   clock?: Clock;
   backoff?: BackoffOptions;
   log?: Logger;
@@ -78,6 +80,7 @@ export class SharedInformerFactory implements Disposable {
         fieldSelector: o.fieldSelector,
         resyncMs: this.#opts.resyncMs,
         freeze: this.#opts.freeze,
+        transform: this.#opts.transform as ((obj: T) => T) | undefined,
         clock: this.#opts.clock,
         backoff: this.#opts.backoff,
         log: this.#opts.log,

@@ -110,7 +110,7 @@ export function startNodeAgent(o: NodeAgentOptions): NodeAgent {
       ips: ['127.0.0.1'],
       usage: 'server',
     });
-    const { firstIPv4 } = await import('../agent/agent.ts');
+    const { firstIPv4, AGENT_CLIENT_MAX_SOCKETS } = await import('../agent/agent.ts');
     if (stopping) return;
     const port = agentApiPort(env);
     client = clientForConnection(
@@ -120,7 +120,7 @@ export function startNodeAgent(o: NodeAgentOptions): NodeAgent {
         cert: Buffer.from(cert.certPem),
         key: Buffer.from(cert.keyPem),
       },
-      { userAgent: `skiff-agent/${nodeName}` },
+      { userAgent: `skiff-agent/${nodeName}`, maxSockets: AGENT_CLIENT_MAX_SOCKETS },
     );
     const running = await startNodeComponents({
       client,
@@ -242,15 +242,24 @@ export interface JoinedNodeOptions {
  */
 export async function startJoinedNode(o: JoinedNodeOptions): Promise<{ stop(): Promise<void> }> {
   const env = o.env ?? process.env;
-  const [{ loadKubeconfig }, { awaitPodCidr }, { nodeIpToward }, { ensureServingCertificate }] =
-    await Promise.all([
-      import('../client/index.ts'),
-      import('../agent/join/pod-cidr.ts'),
-      import('../agent/join/node-ip.ts'),
-      import('../agent/join/serving-cert.ts'),
-    ]);
+  const [
+    { loadKubeconfig },
+    { awaitPodCidr },
+    { nodeIpToward },
+    { ensureServingCertificate },
+    { AGENT_CLIENT_MAX_SOCKETS },
+  ] = await Promise.all([
+    import('../client/index.ts'),
+    import('../agent/join/pod-cidr.ts'),
+    import('../agent/join/node-ip.ts'),
+    import('../agent/join/serving-cert.ts'),
+    import('../agent/agent.ts'),
+  ]);
   const conn = await loadKubeconfig(o.kubeconfigPath);
-  const client = clientForConnection(conn, { userAgent: `skiff-agent/${o.nodeName}` });
+  const client = clientForConnection(conn, {
+    userAgent: `skiff-agent/${o.nodeName}`,
+    maxSockets: AGENT_CLIENT_MAX_SOCKETS,
+  });
   try {
     const internalIP = o.nodeIP ?? (await nodeIpToward(new URL(conn.server).hostname));
     const podCidr = await awaitPodCidr(client, { nodeName: o.nodeName, dataDir: o.dataDir, internalIP });

@@ -4,7 +4,7 @@
 
 import { rm } from 'node:fs/promises';
 import { removeCgroupTree } from './cgroups.ts';
-import { mountsUnder, unmount } from './overlay.ts';
+import { inMountinfo, mountsUnder, unmount } from './overlay.ts';
 import { DEFAULT_RUNC, Runc } from './runc.ts';
 import { DEFAULT_CGROUP_ROOT, DEFAULT_RUN_DIR } from './runc-runtime.ts';
 
@@ -26,8 +26,9 @@ export async function removeRuntimeHostState(opts: HostCleanupOptions): Promise<
     await runc.kill(c.id, 'SIGKILL').catch(() => {});
   }
   for (const c of containers) await runc.delete(c.id).catch(() => {});
-  // Deepest mounts first.
-  for (const m of (await mountsUnder(opts.stateDir)).sort((a, b) => b.length - a.length)) await unmount(m);
+  // Deepest mounts first; each checked again (a lazy unmount of a parent takes its children along).
+  for (const m of (await mountsUnder(opts.stateDir)).sort((a, b) => b.length - a.length))
+    await unmount(m, inMountinfo);
   const busy = await removeCgroupTree(opts.cgroupRoot ?? DEFAULT_CGROUP_ROOT);
   await rm(runDir, { recursive: true, force: true });
   if (opts.removeState) await rm(opts.stateDir, { recursive: true, force: true });

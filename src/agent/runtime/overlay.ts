@@ -3,6 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { CommandError, runCommand } from './command.ts';
+import { isMountPoint } from './mount-point.ts';
 
 export async function mountOverlay(opts: {
   lower: string;
@@ -36,12 +37,16 @@ export async function mountsUnder(prefix: string): Promise<string[]> {
     .filter((p) => p === prefix || p.startsWith(`${prefix}/`));
 }
 
-export async function isMounted(target: string): Promise<boolean> {
+/** Whether /proc/self/mountinfo lists `target` (also finds bind mounts of the same device). */
+export async function inMountinfo(target: string): Promise<boolean> {
   return (await mountsUnder(target)).includes(target);
 }
 
-/** Unmounts if mounted (idempotent). */
-export async function unmount(target: string): Promise<void> {
+/** Unmounts if mounted (idempotent). `isMounted` defaults to the cheap device check. */
+export async function unmount(
+  target: string,
+  isMounted: (dir: string) => Promise<boolean> = isMountPoint,
+): Promise<void> {
   if (!(await isMounted(target))) return;
   try {
     await runCommand('umount', [target]);

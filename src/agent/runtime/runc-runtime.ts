@@ -95,6 +95,8 @@ export class RuncRuntime implements ContainerRuntime {
   readonly #clusterDns: ClusterDnsDefaults | undefined;
   readonly #exitWaiters = new Map<string, Set<() => void>>();
   readonly #refreshing = new Map<string, Promise<void>>();
+  /** conmon's PID per container, read once from its pid file (it never changes). */
+  readonly #conmonPids = new Map<string, number>();
   /** Containers being removed: no refresh may write their record (it would race the directory's removal). */
   readonly #removing = new Set<string>();
   readonly #rlimits = clampRlimits(DEFAULT_RLIMITS, readHostHardLimits());
@@ -476,10 +478,11 @@ export class RuncRuntime implements ContainerRuntime {
         await this.#refreshing.get(id)?.catch(() => {});
         await this.runc.delete(id);
         if (rec.overlay) await unmount(rec.rootfs);
-        await waitGone(await readPid(join(rec.dir, 'conmon.pid')), CONMON_EXIT_WAIT_MS);
+        await waitGone(await this.#conmonPid(rec), CONMON_EXIT_WAIT_MS);
         await rm(join(this.#exitDir, id), { force: true });
         await rm(rec.dir, { recursive: true, force: true });
         this.#records.delete(id);
+        this.#conmonPids.delete(id);
       } finally {
         this.#removing.delete(id);
       }
@@ -586,7 +589,7 @@ export class RuncRuntime implements ContainerRuntime {
     if (rec.state !== 'created' && rec.state !== 'running' && rec.state !== 'unknown') return;
     if (await this.#observeExit(rec)) return;
     if (rec.state === 'unknown') return; // never launched; removal cleans it up
-    const conmonPid = await readPid(join(rec.dir, 'conmon.pid'));
+    const conmonPid = await this.#conmonPid(rec);
     if (conmonPid !== undefined && isAlive(conmonPid)) return;
     // The monitor is gone and wrote nothing (killed, or the host rebooted): the container is lost.
     if (await this.#observeExit(rec)) return;
@@ -597,6 +600,14 @@ export class RuncRuntime implements ContainerRuntime {
     rec.finishedAt = new Date().toISOString();
     await this.#containers.save(rec);
     this.#notifyExit(rec.id);
+  }
+
+  async #conmonPid(rec: ContainerRecord): Promise<number | undefined> {
+    const known = this.#conmonPids.get(rec.id);
+    if (known !== undefined) return known;
+    const pid = await readPid(join(rec.dir, 'conmon.pid'));
+    if (pid !== undefined) this.#conmonPids.set(rec.id, pid);
+    return pid;
   }
 
   async #onExitFile(id: string): Promise<void> {

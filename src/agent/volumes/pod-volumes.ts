@@ -4,11 +4,12 @@
 // the kubelet's atomic ..data symlink swap); hostPath binds the host path itself, and so does a
 // persistentVolumeClaim once claims.ts has resolved it to its volume's directory.
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container, KeyToPath, Pod, Volume } from 'kubernetes-types/core/v1.d.ts';
 import { nodeUtil } from '../../util/node-builtins.ts';
 import { type ConfigSource, configMapData, secretData } from '../container-env.ts';
+import { isMountPoint } from '../runtime/mount-point.ts';
 import type { BindMount } from '../runtime/oci-spec.ts';
 import type { ClaimVolume } from './claims.ts';
 import { type RenderedFile, renderDownwardApi } from './downward-api.ts';
@@ -105,9 +106,6 @@ export function volumeFiles(
   return undefined;
 }
 
-const isMounted = async (dir: string): Promise<boolean> =>
-  (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').some((l) => l.split(' ')[4] === dir);
-
 export const podVolumesDir = (podsDir: string, uid: string): string => path.join(podsDir, uid, 'volumes');
 
 /** Creates or refreshes every volume; returns volume name → host path. */
@@ -140,7 +138,7 @@ export async function setUpVolumes(
     await mkdir(dir, { recursive: true });
     out.set(v.name, dir);
     if (v.emptyDir) {
-      if (v.emptyDir.medium === 'Memory' && !(await isMounted(dir))) {
+      if (v.emptyDir.medium === 'Memory' && !(await isMountPoint(dir))) {
         const size = v.emptyDir.sizeLimit ? [`-o`, `size=${v.emptyDir.sizeLimit}`] : [];
         await run('mount', ['-t', 'tmpfs', ...size, TMPFS_SOURCE, dir]);
       }
@@ -189,10 +187,11 @@ export function containerMounts(
 /** Unmounts tmpfs volumes and removes the pod's directory. */
 export async function tearDownVolumes(podsDir: string, uid: string): Promise<void> {
   const base = podVolumesDir(podsDir, uid);
-  const mounts = (await readFile('/proc/self/mountinfo', 'utf8'))
-    .split('\n')
-    .map((l) => l.split(' ')[4] ?? '')
-    .filter((p) => p.startsWith(`${base}/`));
-  for (const m of mounts) await run('umount', [m]).catch(() => run('umount', ['-l', m]));
+  // The agent mounts only at a volume's own directory (a Memory emptyDir's tmpfs).
+  const dirs = await readdir(base).catch(() => [] as string[]);
+  for (const d of dirs) {
+    const m = path.join(base, d);
+    if (await isMountPoint(m)) await run('umount', [m]).catch(() => run('umount', ['-l', m]));
+  }
   await rm(path.join(podsDir, uid), { recursive: true, force: true });
 }
