@@ -3,6 +3,7 @@
 // the agent's RSS is its alone. Measured in one run, on one host scope (test/support/runtime-leaks):
 //   floor      the runtime layer without any API: netns + CNI ADD, pause sandbox, overlay +
 //              `runc create/start` of the same image (what one pod costs at the least)
+//   pull       (not timed) one pod makes the agent pull the image, as on any node that runs pods
 //   startup    100 pods bound to the node, created at a fixed pace; create → Running and Ready
 //              as seen on a pod watch (image already on the node)
 //   rss        the agent's VmRSS with 50 of those pods running
@@ -19,6 +20,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
+import type { Pod } from 'kubernetes-types/core/v1.d.ts';
 import { bundleTo } from '../scripts/bundle.ts';
 import { removeNetworkHostState } from '../src/agent/cni/network-cleanup.ts';
 import { PodNetwork } from '../src/agent/cni/pod-network.ts';
@@ -271,6 +273,17 @@ async function watchReady(client: RestClient, readyAt: Map<string, number>, boun
   };
 }
 
+async function pullThroughAgent(client: RestClient, scope: RuntimeScope, image: string): Promise<void> {
+  const pods = client.resource<KObject>(PODS, NAMESPACE);
+  await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pull' }, spec: podSpec(image) });
+  await until('the pulling pod Ready', async () => {
+    const conditions = ((await pods.get('pull')).status as Pod['status'])?.conditions ?? [];
+    return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+  });
+  await forceDelete(client, ['pull']);
+  await until('node empty after the pull', async () => (await sandboxCount(scope)) === 0);
+}
+
 async function forceDelete(client: RestClient, names: string[]): Promise<void> {
   const pods = client.resource<KObject>(PODS, NAMESPACE);
   await Promise.all(names.map((n) => pods.delete(n, { gracePeriodSeconds: 0 }).catch(() => {})));
@@ -308,8 +321,8 @@ export async function run(log: (line: string) => void): Promise<BenchResult> {
     await pushImage(registry.url, 'skiff/busybox', '1', await busyboxImage({ cmd: ['sh'] }));
     const image = `${registry.host}/skiff/busybox:1`;
 
-    // The image goes into the node's store first: the agent then finds it present.
-    const images = new ImageService({ root: join(scope.stateDir, 'images') });
+    // The floor has a store of its own: the agent pulls the image itself (below).
+    const images = new ImageService({ root: join(scope.stateDir, 'floor-images') });
     await images.init();
     await images.pull(image);
     log(`floor: ${FLOOR_RUNS} pods through the runtime layer`);
@@ -320,6 +333,11 @@ export async function run(log: (line: string) => void): Promise<BenchResult> {
     await publishRootCa(client, skiff.kubeconfig);
     agent = await startAgentProcess(scope, skiff.kubeconfig, await bundleAgent(bundleDir));
     metrics.agent_idle_rss_mb = { value: round(rssMb(agent.proc.pid!)), unit: 'MB' };
+
+    // One pod pulls the image through the agent, as on any node that runs pods: the start-ups
+    // below then find it present, and the agent's RSS includes what pulling leaves behind.
+    log('pull: one pod pulls the image through the agent');
+    await pullThroughAgent(client, scope, image);
 
     log(`startup: ${STARTUP_PODS} pods at ${STARTUP_PER_S}/s`);
     const pods = client.resource<KObject>(PODS, NAMESPACE);

@@ -21,6 +21,7 @@ import { pullImage } from './puller.ts';
 import { formatReference, parseReference } from './reference.ts';
 import { credentialsFor, type RegistriesConfig } from './registries-config.ts';
 import { RegistryClient } from './registry-client.ts';
+import type { RegistryHttp } from './registry-http.ts';
 import { Unpacker } from './unpacker.ts';
 
 /** containerd pulls three layers at once by default; more mostly adds contention on 2 cores. */
@@ -31,7 +32,8 @@ export interface ImageServiceOptions {
   registries?: RegistriesConfig;
   platform?: Platform;
   layerConcurrency?: number;
-  fetch?: typeof fetch;
+  /** The registry HTTP layer (default: registry-http.ts on node:https). */
+  http?: RegistryHttp;
 }
 
 /** What the runtime needs to run a container from an image. */
@@ -58,7 +60,7 @@ export class ImageService {
   readonly #registries: RegistriesConfig;
   readonly #platform: Platform;
   readonly #concurrency: number;
-  readonly #fetch: typeof fetch | undefined;
+  readonly #http: RegistryHttp | undefined;
   readonly #pulls = new Map<string, Promise<ImageRecord>>();
   /** Writers (pull/import) in flight, and the GC that excludes them. */
   #writers = new Set<Promise<unknown>>();
@@ -72,10 +74,10 @@ export class ImageService {
     this.#registries = opts.registries ?? {};
     this.#platform = opts.platform ?? hostPlatform();
     this.#concurrency = opts.layerConcurrency ?? DEFAULT_LAYER_CONCURRENCY;
-    this.#fetch = opts.fetch;
+    this.#http = opts.http;
     this.#client = new RegistryClient({
       credentials: (host) => credentialsFor(host, this.#registries),
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      ...(opts.http ? { http: opts.http } : {}),
     });
   }
 
@@ -103,7 +105,7 @@ export class ImageService {
     const client = keyring
       ? new RegistryClient({
           credentials: (host) => keyring.lookup(host, ref.path) ?? credentialsFor(host, this.#registries),
-          ...(this.#fetch ? { fetch: this.#fetch } : {}),
+          ...(this.#http ? { http: this.#http } : {}),
         })
       : this.#client;
     const p = this.#write(async () => {

@@ -94,8 +94,7 @@ async function pullFrom(
   const fetchBlob = (d: Descriptor) =>
     deps.store.ingest(d.digest, d.size, async (offset) => {
       const res = await deps.client.getBlob(ep, d.digest, offset, signal);
-      if (!res.body) throw new ImageError('Unavailable', `empty body for blob ${d.digest}`);
-      return { body: res.body as AsyncIterable<Uint8Array>, resumed: offset > 0 && res.status === 206 };
+      return { body: res.body, resumed: offset > 0 && res.status === 206 };
     });
   await fetchBlob(manifest.config);
   const config = readConfig(await deps.store.read(manifest.config.digest));

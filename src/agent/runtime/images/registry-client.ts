@@ -1,4 +1,4 @@
-// A registry v2 (OCI distribution) client: manifests and blobs over `fetch`, with anonymous,
+// A registry v2 (OCI distribution) client: manifests and blobs over HTTP(S) (registry-http.ts), with anonymous,
 // basic and bearer-token auth. A request that gets 401 reads the WWW-Authenticate challenge,
 // obtains credentials for it (basic header, or a token from the realm for the challenge's
 // scope), and retries once. Tokens are cached per endpoint host and scope until they expire.
@@ -7,6 +7,7 @@ import { type AuthChallenge, parseChallenges, pullScope } from './auth-challenge
 import { ImageError } from './errors.ts';
 import { MANIFEST_ACCEPT } from './manifest.ts';
 import type { Credentials, RegistryEndpoint } from './registries-config.ts';
+import { type RegistryHttp, type RegistryResponse, registryHttp } from './registry-http.ts';
 
 /** Token lifetime when the token endpoint does not say (the distribution spec's default). */
 const DEFAULT_TOKEN_SECONDS = 60;
@@ -17,7 +18,8 @@ const USER_AGENT = 'skiff/0.1';
 export interface RegistryClientOptions {
   /** Credentials for an endpoint host (`host:port`), e.g. from registries.yaml `configs`. */
   credentials?: (host: string) => Credentials | undefined;
-  fetch?: typeof fetch;
+  /** The HTTP layer (tests wrap it to refuse non-loopback hosts or count requests). */
+  http?: RegistryHttp;
 }
 
 export interface ManifestResponse {
@@ -34,21 +36,21 @@ interface CachedToken {
 
 export class RegistryClient {
   readonly #credentials: (host: string) => Credentials | undefined;
-  readonly #fetch: typeof fetch;
+  readonly #http: RegistryHttp;
   /** Authorization header per `host scope`, for Basic (never expires) and Bearer (expires). */
   readonly #tokens = new Map<string, CachedToken>();
 
   constructor(opts: RegistryClientOptions = {}) {
     this.#credentials = opts.credentials ?? (() => undefined);
-    this.#fetch = opts.fetch ?? globalThis.fetch;
+    this.#http = opts.http ?? registryHttp;
   }
 
   async getManifest(ep: RegistryEndpoint, selector: string, signal?: AbortSignal): Promise<ManifestResponse> {
     const res = await this.#request(ep, `/manifests/${selector}`, { Accept: MANIFEST_ACCEPT }, signal);
     await expectOk(res, `manifest ${ep.repository}:${selector}`, ep);
-    const body = Buffer.from(await res.arrayBuffer());
-    const mediaType = res.headers.get('content-type')?.split(';')[0].trim() ?? '';
-    const digest = res.headers.get('docker-content-digest') ?? undefined;
+    const body = await res.bytes();
+    const mediaType = res.header('content-type')?.split(';')[0].trim() ?? '';
+    const digest = res.header('docker-content-digest') ?? undefined;
     return { body, mediaType, ...(digest ? { digest } : {}) };
   }
 
@@ -56,7 +58,12 @@ export class RegistryClient {
    * Opens a blob. With `offset` > 0 a Range request resumes a partial download: the response
    * status (206 vs 200) tells whether the registry honoured it.
    */
-  async getBlob(ep: RegistryEndpoint, digest: string, offset = 0, signal?: AbortSignal): Promise<Response> {
+  async getBlob(
+    ep: RegistryEndpoint,
+    digest: string,
+    offset = 0,
+    signal?: AbortSignal,
+  ): Promise<RegistryResponse> {
     const headers: Record<string, string> = offset > 0 ? { Range: `bytes=${offset}-` } : {};
     const res = await this.#request(ep, `/blobs/${digest}`, headers, signal);
     await expectOk(res, `blob ${ep.repository}@${digest}`, ep);
@@ -68,14 +75,13 @@ export class RegistryClient {
     suffix: string,
     headers: Record<string, string>,
     signal?: AbortSignal,
-  ): Promise<Response> {
-    const url = `${ep.baseUrl}/v2/${ep.repository}${suffix}`;
+  ): Promise<RegistryResponse> {
+    const url = new URL(`${ep.baseUrl}/v2/${ep.repository}${suffix}`);
     const scope = pullScope(ep.repository);
     const key = `${ep.host} ${scope}`;
     const send = (auth?: string) =>
-      this.#fetch(url, {
+      this.#http(url, {
         headers: { 'User-Agent': USER_AGENT, ...headers, ...(auth ? { Authorization: auth } : {}) },
-        redirect: 'follow',
         ...(signal ? { signal } : {}),
       }).catch((err: unknown) => {
         throw new ImageError(
@@ -87,14 +93,14 @@ export class RegistryClient {
     const cached = this.#tokens.get(key);
     let res = await send(cached && cached.expiresAt > Date.now() ? cached.header : undefined);
     if (res.status !== 401) return res;
-    const challenges = parseChallenges(res.headers.get('www-authenticate') ?? '');
-    await res.body?.cancel();
+    const challenges = parseChallenges(res.header('www-authenticate') ?? '');
+    res.cancel();
     const header = await this.#authorize(ep, challenges, scope, signal);
     if (!header) throw unauthorized(ep, 'the registry requires credentials and none are configured');
     this.#tokens.set(key, header);
     res = await send(header.header);
     if (res.status === 401) {
-      await res.body?.cancel();
+      res.cancel();
       this.#tokens.delete(key);
       throw unauthorized(ep, 'credentials rejected');
     }
@@ -128,7 +134,7 @@ export class RegistryClient {
     if (!realm) throw unauthorized(ep, 'bearer challenge without realm');
     const service = challenge.params.service;
     const scope = challenge.params.scope || fallbackScope;
-    let res: Response;
+    let res: RegistryResponse;
     try {
       if (creds?.identityToken) {
         // OAuth2 refresh-token grant, as Docker does for identity tokens.
@@ -139,14 +145,14 @@ export class RegistryClient {
           scope,
           ...(service ? { service } : {}),
         });
-        res = await this.#fetch(realm, { method: 'POST', body: form, ...(signal ? { signal } : {}) });
+        res = await this.#http(new URL(realm), { method: 'POST', form, ...(signal ? { signal } : {}) });
       } else {
         const url = new URL(realm);
         if (service) url.searchParams.set('service', service);
         url.searchParams.set('scope', scope);
         const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
         if (creds?.username !== undefined) headers.Authorization = basicHeader(creds);
-        res = await this.#fetch(url, { headers, ...(signal ? { signal } : {}) });
+        res = await this.#http(url, { headers, ...(signal ? { signal } : {}) });
       }
     } catch (err) {
       throw new ImageError(
@@ -156,11 +162,11 @@ export class RegistryClient {
       );
     }
     if (res.status === 401 || res.status === 403) {
-      await res.body?.cancel();
+      res.cancel();
       throw unauthorized(ep, `token endpoint refused credentials (HTTP ${res.status})`);
     }
     if (!res.ok) {
-      await res.body?.cancel();
+      res.cancel();
       throw new ImageError('Unavailable', `token endpoint ${realm} answered HTTP ${res.status}`);
     }
     const body = (await res.json()) as { token?: string; access_token?: string; expires_in?: number };
@@ -179,7 +185,7 @@ function unauthorized(ep: RegistryEndpoint, why: string): ImageError {
   return new ImageError('Unauthorized', `pull access denied for ${ep.host}/${ep.repository}: ${why}`);
 }
 
-async function expectOk(res: Response, what: string, ep: RegistryEndpoint): Promise<void> {
+async function expectOk(res: RegistryResponse, what: string, ep: RegistryEndpoint): Promise<void> {
   if (res.ok) return;
   const text = await res.text().catch(() => '');
   const detail = text.length > 300 ? `${text.slice(0, 300)}…` : text;
