@@ -13,11 +13,13 @@ NODE="$SKIFF_ROOT/node_modules/.bin/node"
 SKIFF_NODE_FLAGS=(--max-semi-space-size=1 --heap-growing-percent=50
   --invocation-count-for-maglev=4000 --invocation-count-for-maglev-osr=1000 --invocation-count-for-turbofan=30000 --invocation-count-for-osr=5000)
 # Added for `skiff agent` (a node agent alone): its work is spawning runc/conmon and small API
-# calls, so V8's optimising compilers (TurboFan, Maglev) buy it little while their code and the
-# binary's compiler pages cost ~10 MB RSS; the memory reducer starts 1 s (not 8 s) after a burst.
-# Measured in bench/README.md (pods); --memory-saver-mode saved 4 MB more but doubled the start-up
-# p99 (its full GCs land in pod start-ups). Not for the server: its request paths need the JIT.
-SKIFF_AGENT_NODE_FLAGS=(--no-opt --no-maglev --gc-memory-reducer-start-delay-ms=1000)
+# calls, so V8's compilers buy it little while their code and the binary's compiler pages cost
+# RSS: --jitless runs it on the interpreter alone (no WebAssembly either: the agent uses none since
+# its registry client left fetch). --expose-gc hands idle compaction the collector without
+# loading node:v8/node:vm. The memory reducer starts 1 s (not 8 s) after a burst. Measured in
+# bench/README.md (pods); --memory-saver-mode saved 4 MB more but doubled the start-up p99 (its
+# full GCs land in pod start-ups). Not for the server: its request paths need the JIT.
+SKIFF_AGENT_NODE_FLAGS=(--jitless --expose-gc --gc-memory-reducer-start-delay-ms=1000)
 
 # npm packages: (re)install when node_modules is missing or older than the lockfile.
 ensure_npm() {

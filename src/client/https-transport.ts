@@ -2,8 +2,7 @@
 // certificate or bearer token, and the cluster CA, from a ClusterConnection.
 import { readFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
-import { createSecureContext } from 'node:tls';
-import { nodeHttp } from '../util/node-builtins.ts';
+import { nodeHttp, nodeTls } from '../util/node-builtins.ts';
 import { closeIdleSockets } from './idle-sockets.ts';
 import type { ClusterConnection } from './kubeconfig.ts';
 import { NodeHttpTransport, type Transport } from './transport.ts';
@@ -31,7 +30,7 @@ export function httpTransport(conn: ClusterConnection, opts: HttpTransportOption
           ...common,
           // One TLS context for every socket of the pool: given only ca/cert/key, each new
           // connection parses them into a context of its own (~90 KB of native memory each).
-          secureContext: createSecureContext({ ca: conn.ca, cert: conn.cert, key: conn.key }),
+          secureContext: nodeTls.createSecureContext({ ca: conn.ca, cert: conn.cert, key: conn.key }),
           rejectUnauthorized: !conn.insecureSkipTlsVerify,
           servername: conn.tlsServerName,
         })

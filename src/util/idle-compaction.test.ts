@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import {
   type CompactionHost,
@@ -104,4 +105,19 @@ test('a last-resort collection gives back the pages garbage left behind', () => 
   const after = process.memoryUsage().heapTotal;
   assert.ok(grown - before > 20 * MB, `heap grew by ${(grown - before) / MB} MB`);
   assert.ok(after - before < 4 * MB, `heap ${(after - before) / MB} MB above the start after compaction`);
+});
+
+test('with --expose-gc it takes the global gc and loads neither node:v8, node:vm nor perf_hooks', () => {
+  const script = `
+    const { lastResortGc, startIdleCompaction } = await import(${JSON.stringify(import.meta.resolve('./idle-compaction.ts'))});
+    const d = startIdleCompaction({ intervalMs: 10 });
+    await new Promise((r) => setTimeout(r, 50));
+    d.dispose();
+    const loaded = process.moduleLoadList.filter((m) => /^NativeModule (v8|vm|perf_hooks)$/.test(m));
+    console.log(JSON.stringify({ same: lastResortGc() === globalThis.gc, loaded }));`;
+  const out = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  assert.equal(out.status, 0, out.stderr);
+  assert.deepEqual(JSON.parse(out.stdout), { same: true, loaded: [] });
 });

@@ -6,14 +6,12 @@
 // pauses the event loop for ~40 ms on an idle server, so it runs only after a quiet stretch
 // (not in a lull inside a burst), only when the resident set grew enough since the last one to be
 // worth it, and not more often than every few seconds.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { Disposable } from './disposable.ts';
 
 export interface IdleCompactionOptions {
   /** How often to look (ms): one window. */
   intervalMs?: number;
-  /** A window counts as quiet when the event loop was busy at most this share of it. */
+  /** A window counts as quiet when the process used at most this share of one CPU in it. */
   maxUtilization?: number;
   /** Consecutive quiet windows needed. */
   quietWindows?: number;
@@ -31,7 +29,7 @@ export const IDLE_COMPACTION_DEFAULTS: Required<IdleCompactionOptions> = {
   minGapWindows: 20,
 };
 
-/** What one look saw: the event loop's busy share over the window and the resident set now. */
+/** What one look saw: the process's CPU share over the window and the resident set now. */
 export interface Sample {
   utilization: number;
   rssBytes: number;
@@ -103,15 +101,21 @@ type GcExtension = (o: { type: 'major'; execution: 'sync'; flavor: 'last-resort'
 let gcExtension: GcExtension | null | undefined;
 
 /**
- * V8's gc extension. It is installed only into contexts created after --expose-gc is set, so a
- * fresh context hands it over (the flag is set at run time rather than on the command line so the
- * global `gc` never appears in the main context for libraries to find). null when unavailable.
+ * V8's gc extension: the global `gc` when the process runs with --expose-gc (`skiff agent` does:
+ * it loads no third-party code that could find it). Otherwise the flag is set at run time and a
+ * fresh context hands the extension over (it is installed only into contexts created after the
+ * flag is set), so the global never appears in the server's main context for libraries to find;
+ * that route loads node:v8 and node:vm (~0.6 MB), which the agent saves. null when unavailable.
  */
 export function lastResortGc(): GcExtension | null {
   if (gcExtension !== undefined) return gcExtension;
+  const exposed = (globalThis as { gc?: unknown }).gc;
+  if (typeof exposed === 'function') return (gcExtension = exposed as GcExtension);
   try {
-    setFlagsFromString('--expose-gc');
-    const fn = runInNewContext('typeof gc === "function" ? gc : null') as GcExtension | null;
+    process.getBuiltinModule('node:v8').setFlagsFromString('--expose-gc');
+    const fn = process
+      .getBuiltinModule('node:vm')
+      .runInNewContext('typeof gc === "function" ? gc : null') as GcExtension | null;
     gcExtension = fn;
   } catch {
     gcExtension = null;
@@ -119,16 +123,26 @@ export function lastResortGc(): GcExtension | null {
   return gcExtension;
 }
 
+/**
+ * The window's busy share from the process's CPU time (user + system over wall time): the event
+ * loop utilisation would serve as well but loads perf_hooks (~0.3 MB) into processes that
+ * otherwise never use it.
+ */
 function processHost(): CompactionHost | undefined {
   const gc = lastResortGc();
   if (!gc) return undefined;
-  let last = performance.eventLoopUtilization();
+  let lastCpu = process.cpuUsage();
+  let lastAt = process.hrtime.bigint();
   return {
     sample() {
-      const now = performance.eventLoopUtilization();
-      const window = performance.eventLoopUtilization(now, last);
-      last = now;
-      return { utilization: window.utilization, rssBytes: process.memoryUsage.rss() };
+      const cpu = process.cpuUsage();
+      const now = process.hrtime.bigint();
+      const busyUs = cpu.user - lastCpu.user + cpu.system - lastCpu.system;
+      const wallUs = Number(now - lastAt) / 1000;
+      lastCpu = cpu;
+      lastAt = now;
+      const utilization = wallUs > 0 ? busyUs / wallUs : 0;
+      return { utilization, rssBytes: process.memoryUsage.rss() };
     },
     compact: () => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' }),
     every(ms, fn) {

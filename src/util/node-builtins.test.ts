@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const SRC = fileURLToPath(new URL('..', import.meta.url));
-/** A value import of node:http or node:util: `import {` / `import x` / `import * as`, not `type`. */
-const VALUE_IMPORT = /^import\s+(?!type\b)[^;]*?\sfrom\s+['"](?:node:)?(?:http|util)['"]/m;
+/** A value import of node:http, node:util or node:tls: `import {` / `import x` / `import * as`, not `type`. */
+const VALUE_IMPORT = /^import\s+(?!type\b)[^;]*?\sfrom\s+['"](?:node:)?(?:http|util|tls)['"]/m;
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -19,7 +19,7 @@ async function sourceFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-test('no source file imports node:http or node:util values; node-builtins.ts requires them', async () => {
+test('no source file imports node:http, node:util or node:tls values; node-builtins.ts requires them', async () => {
   const offenders: string[] = [];
   for (const f of await sourceFiles(SRC)) {
     if (VALUE_IMPORT.test(await readFile(f, 'utf8'))) offenders.push(f.slice(SRC.length));
@@ -32,6 +32,7 @@ test('the pattern catches value imports and spares type imports and other module
   assert.ok(VALUE_IMPORT.test("import {\n  Agent,\n  type Server,\n} from 'node:http';"));
   assert.ok(VALUE_IMPORT.test("import { promisify } from 'node:util';"));
   assert.ok(VALUE_IMPORT.test("import util from 'util';"));
+  assert.ok(VALUE_IMPORT.test("import { createSecureContext } from 'node:tls';"));
   assert.ok(!VALUE_IMPORT.test("import type { Server } from 'node:http';"));
   assert.ok(!VALUE_IMPORT.test("import { request } from 'node:https';"));
   assert.ok(!VALUE_IMPORT.test("import { TextDecoder } from 'node:util/types';"));

@@ -3,7 +3,9 @@
 // - node:http's WebSocket/CloseEvent/MessageEvent load undici, ~10 MB resident (a bare
 //   `import * from 'node:http'` takes RSS from 41 to 58 MB);
 // - node:util's parseArgs, diff, MIMEType, … load worker_threads, the assert diff and more,
-//   ~0.7 MB in every process.
+//   ~0.7 MB in every process;
+// - node:tls's rootCertificates parses Node's ~140 bundled root CAs into strings (~0.3 MB) that a
+//   client given its cluster's CA never needs.
 // Types still come from `import type … from 'node:…'`; values from here. node-builtins.test.ts
 // keeps src/ honest.
 import { createRequire } from 'node:module';
@@ -12,3 +14,4 @@ const require = createRequire(import.meta.url);
 
 export const nodeHttp = require('node:http') as typeof import('node:http');
 export const nodeUtil = require('node:util') as typeof import('node:util');
+export const nodeTls = require('node:tls') as typeof import('node:tls');

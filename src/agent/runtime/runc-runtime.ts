@@ -13,6 +13,7 @@
 // <state>/sandboxes/<id>/sandbox.json; runc state in <run>/runc; exit files in <run>/exits.
 
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Disposable, toDisposable } from '../../util/disposable.ts';
@@ -618,6 +619,9 @@ export class RuncRuntime implements ContainerRuntime {
   /** Reads `<exits>/<id>`; on exit, records code, time and OOM (conmon's marker or oom_kill). */
   async #observeExit(rec: ContainerRecord): Promise<boolean> {
     const file = join(this.#exitDir, rec.id);
+    // Checked first: a missing exit file (the usual answer) costs no ENOENT error object, and a
+    // stat of a file in tmpfs does not block.
+    if (!existsSync(file)) return false;
     const text = await readFile(file, 'utf8').catch(() => undefined);
     if (text === undefined || text.trim() === '') return false;
     if (rec.state === 'exited') return true;

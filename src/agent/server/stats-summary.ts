@@ -54,7 +54,7 @@ export class StatsCollector {
   readonly #runtime: ContainerRuntime;
   readonly #cgroupRoot: string;
   readonly #nodeName: string;
-  readonly #bootTime = new Date(Date.now() - performance.now()).toISOString();
+  readonly #bootTime = new Date(Date.now() - process.uptime() * 1000).toISOString();
 
   constructor(runtime: ContainerRuntime, opts: { nodeName: string; cgroupRoot?: string }) {
     this.#runtime = runtime;
