@@ -9,7 +9,7 @@
 //   rss        the agent's VmRSS with 50 of those pods running
 //   deploy100  a 100-replica Deployment: create → status.readyReplicas = 100
 // Everything started is stopped by PID and every host object of the scope is removed afterwards.
-// The agent runs bundled (as dist/ ships it) with the Node flags `./skiff agent` gets
+// The agent runs bundled (as dist/ ships it) with the Node flags and GLIBC_TUNABLES `./skiff agent` gets
 // (scripts/lib.sh). SKIFF_BENCH_DEBUG=1 logs each pod's start-up, the agent's memory split and the
 // Deployment's bound/Ready timeline;
 // SKIFF_BENCH_AGENT_FLAGS adds Node flags to the agent (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p");
@@ -165,6 +165,13 @@ export function launcherAgentFlags(lib: string): string[] {
   return [...array('SKIFF_NODE_FLAGS'), ...array('SKIFF_AGENT_NODE_FLAGS')];
 }
 
+/** The GLIBC_TUNABLES `./skiff agent` adds (SKIFF_AGENT_MALLOC_TUNABLES in scripts/lib.sh). */
+export function launcherAgentTunables(lib: string): string {
+  const m = /^SKIFF_AGENT_MALLOC_TUNABLES="([^"]*)"/m.exec(lib);
+  if (!m) throw new Error('SKIFF_AGENT_MALLOC_TUNABLES not found in scripts/lib.sh');
+  return m[1] ?? '';
+}
+
 /**
  * The agent entry bundled as skiff ships (dist/ is a bundle with lazily loaded chunks, so code
  * behind a dynamic import, e.g. the agent API, stays out of memory until used): run from
@@ -202,11 +209,14 @@ async function startAgentProcess(
   };
   // SKIFF_BENCH_AGENT_FLAGS: extra Node flags for the agent (e.g. --cpu-prof to profile it).
   const extra = (process.env.SKIFF_BENCH_AGENT_FLAGS ?? '').split(' ').filter(Boolean);
-  const flags = launcherAgentFlags(await readFile(LAUNCHER_LIB, 'utf8'));
+  const lib = await readFile(LAUNCHER_LIB, 'utf8');
+  const flags = launcherAgentFlags(lib);
+  const tunables = [process.env.GLIBC_TUNABLES, launcherAgentTunables(lib)].filter(Boolean).join(':');
   // SKIFF_BENCH_AGENT_WRAPPER: a command the agent runs under (e.g. `heaptrack`).
   const wrapper = (process.env.SKIFF_BENCH_AGENT_WRAPPER ?? '').split(' ').filter(Boolean);
   const argv = [...wrapper, process.execPath, ...flags, ...extra, entry, JSON.stringify(opts)];
   const proc = spawn(argv[0]!, argv.slice(1), {
+    env: { ...process.env, GLIBC_TUNABLES: tunables },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
