@@ -1,6 +1,7 @@
 // The pods suite: real containers on one node. A `skiff server` from source (scheduler and
 // controllers in it) and the node agent in a child process of its own (bench/pods-agent.ts), so
-// the agent's RSS is its alone. Measured in one run, on one host scope (test/support/runtime-leaks):
+// the agent's RSS is its alone; it serves its HTTPS API as `skiff agent` does. Measured in one
+// run, on one host scope (test/support/runtime-leaks):
 //   floor      the runtime layer without any API: netns + CNI ADD, pause sandbox, overlay +
 //              `runc create/start` of the same image (what one pod costs at the least)
 //   pull       (not timed) one pod makes the agent pull the image, as on any node that runs pods
@@ -29,6 +30,7 @@ import { ImageService, type UnpackedImage } from '../src/agent/runtime/images/im
 import { newId, RuncRuntime } from '../src/agent/runtime/runc-runtime.ts';
 import { findKind } from '../src/api/kinds/index.ts';
 import type { KObject } from '../src/api/object.ts';
+import { ensureClientCert } from '../src/apiserver/pki/index.ts';
 import {
   CONFIGMAPS,
   clientFromKubeconfig,
@@ -183,11 +185,30 @@ async function bundleAgent(dir: string): Promise<string> {
   return join(dir, 'pods-agent.mjs');
 }
 
-async function startAgentProcess(
-  scope: RuntimeScope,
-  kubeconfig: string,
-  entry: string,
-): Promise<AgentProcess> {
+/**
+ * The agent API's serving certificate from the cluster's CA, as `skiff agent` has one: the agent
+ * runs its HTTPS API (logs, exec, port-forward, stats) in the benchmark too.
+ */
+async function agentApiTls(scope: RuntimeScope, skiffDataDir: string) {
+  const tls = join(skiffDataDir, 'tls');
+  const ca = {
+    certPem: await readFile(join(tls, 'ca.crt'), 'utf8'),
+    keyPem: await readFile(join(tls, 'ca.key'), 'utf8'),
+  };
+  const dir = join(scope.stateDir, 'bench-tls');
+  await mkdir(dir, { recursive: true });
+  const serving = await ensureClientCert(dir, 'agent-serving', ca, {
+    commonName: `system:node:${NODE}`,
+    organizations: ['system:nodes'],
+    dnsNames: [NODE, 'localhost'],
+    ips: ['127.0.0.1'],
+    usage: 'server',
+  });
+  return { cert: serving.certPem, key: serving.keyPem, clientCa: ca.certPem };
+}
+
+async function startAgentProcess(scope: RuntimeScope, skiff: Skiff, entry: string): Promise<AgentProcess> {
+  const kubeconfig = skiff.kubeconfig;
   // `skiff agent` reads the JSON kubeconfig its join wrote (no YAML parser in the agent): the
   // admin kubeconfig, YAML for people, is handed over in that form.
   const nodeKubeconfig = join(scope.stateDir, 'bench-agent-kubeconfig.json');
@@ -203,6 +224,7 @@ async function startAgentProcess(
     bridge: scope.bridge,
     sandboxIdPrefix: scope.idPrefix,
     internalIP: '127.0.0.1',
+    api: { port: 0, host: '127.0.0.1', tls: await agentApiTls(scope, skiff.dataDir) },
     ...(process.env.SKIFF_BENCH_START_SLOTS
       ? { parallelPodStarts: Number(process.env.SKIFF_BENCH_START_SLOTS) }
       : {}),
@@ -341,7 +363,7 @@ export async function run(log: (line: string) => void): Promise<BenchResult> {
     skiff = await startSkiff({ fromSource: true });
     client = await clientFromKubeconfig(skiff.kubeconfig, { userAgent: 'skiff-bench-pods' });
     await publishRootCa(client, skiff.kubeconfig);
-    agent = await startAgentProcess(scope, skiff.kubeconfig, await bundleAgent(bundleDir));
+    agent = await startAgentProcess(scope, skiff, await bundleAgent(bundleDir));
     metrics.agent_idle_rss_mb = { value: round(rssMb(agent.proc.pid!)), unit: 'MB' };
 
     // One pod pulls the image through the agent, as on any node that runs pods: the start-ups

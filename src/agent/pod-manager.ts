@@ -45,7 +45,14 @@ export class PodManager implements Disposable {
         onUpdate: (_o, p) => this.#upsert(p as Pod),
         onDelete: (p) => {
           const obj = (p instanceof DeletedFinalStateUnknown ? p.obj : p) as Pod;
-          this.#workers.get(obj.metadata?.uid ?? '')?.gone();
+          const uid = obj.metadata?.uid ?? '';
+          const w = this.#workers.get(uid);
+          if (!w) return;
+          w.gone();
+          // Dropped once its clean-up is done (the resync also drops finished ones it finds).
+          void w.idle().then(() => {
+            if (w.finished && this.#workers.get(uid) === w) this.#workers.delete(uid);
+          });
         },
       }),
     );
