@@ -26,6 +26,11 @@ export async function bundleTo(
     ...(opts.sourcemap ? { sourcemap: 'linked' as const } : {}),
     // Strings as ASCII; comments and regular expressions are escaped below (ascii-source.ts).
     charset: 'ascii',
+    // V8 keeps each module's source text in the heap for as long as the process lives (lazy
+    // compilation reads it again): without comments and indentation it is ~40 % smaller.
+    // Identifiers keep their names, so stack traces and class names stay readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
     // npm packages stay external: some (grpc, protobufjs) load files at run time.
     packages: 'external',
     logLevel: 'warning',
