@@ -10,6 +10,7 @@ import { type EventRecorder, isNotFound, LEASES, NODES, type RestClient } from '
 import { type Clock, realClock, type Timer } from '../util/clock.ts';
 import type { Disposable } from '../util/disposable.ts';
 import type { Logger } from '../util/log.ts';
+import { microTime, rfc3339 } from '../util/time-format.ts';
 import { gatherNodeFacts } from './node-facts.ts';
 import { buildNode, buildNodeStatus, type NodeFacts, statusFingerprint } from './node-object.ts';
 
@@ -22,8 +23,7 @@ export const FACTS_CHECK_MS = 10_000;
 export const BOOT_ID_FILE = 'boot-id';
 export const REASON_REBOOTED = 'Rebooted';
 
-const microTime = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-const time = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+const time = rfc3339;
 
 export interface NodeRegistrationOptions {
   client: RestClient;

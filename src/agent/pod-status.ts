@@ -9,6 +9,7 @@ import type {
   PodStatus,
 } from 'kubernetes-types/core/v1.d.ts';
 import { podQosClass } from '../api/kinds/core/pod-qos.ts';
+import { rfc3339 } from '../util/time-format.ts';
 import type { ContainerStatus } from './runtime/types.ts';
 
 export const CONTAINER_ID_SCHEME = 'skiff://';
@@ -50,8 +51,7 @@ export interface PodStatusInput {
   now: Date;
 }
 
-const iso = (d: Date | undefined): string | undefined =>
-  d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
+const iso = (d: Date | undefined): string | undefined => (d ? rfc3339(d.getTime()) : undefined);
 
 function terminatedState(c: ContainerStatus): ApiContainerState {
   return {

@@ -14,6 +14,7 @@ import { type Clock, realClock } from '../util/clock.ts';
 import type { Disposable } from '../util/disposable.ts';
 import type { Logger } from '../util/log.ts';
 import { TokenBucket } from '../util/rate-limiter.ts';
+import { rfc3339 } from '../util/time-format.ts';
 import { isNotFound } from './errors.ts';
 import { EVENTS } from './resource.ts';
 import type { RestClient } from './rest.ts';
@@ -120,7 +121,7 @@ const refKey = (r: ObjectReference): string =>
   [r.kind, r.namespace, r.name, r.uid, r.apiVersion].map((s) => s ?? '').join('\u0000');
 
 /** metav1.Time: RFC 3339 in whole seconds. */
-const toTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+const toTime = rfc3339;
 
 export class EventRecorder implements Disposable {
   readonly #client: RestClient;

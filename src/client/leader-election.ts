@@ -13,6 +13,7 @@ import type { KObject } from '../api/object.ts';
 import { type Clock, realClock } from '../util/clock.ts';
 import type { Disposable } from '../util/disposable.ts';
 import type { Logger } from '../util/log.ts';
+import { microTime } from '../util/time-format.ts';
 import { isAlreadyExists, isConflict, isNotFound } from './errors.ts';
 import { LEASES } from './resource.ts';
 import type { ResourceClient } from './resource-client.ts';
@@ -56,7 +57,6 @@ export interface LeaderElectionOptions {
 }
 
 /** metav1.MicroTime: RFC 3339 with microseconds. */
-const microTime = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 export class LeaderElector implements Disposable {
   readonly #leases: ResourceClient;

@@ -1,4 +1,5 @@
 // A small structured logger (JSON lines on stderr): operation name first, then key fields.
+import { isoMillis } from './time-format.ts';
 // Levels below the configured one cost one comparison.
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -20,7 +21,7 @@ export function createLogger(
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
     write(
-      `${JSON.stringify({ time: new Date().toISOString(), level, ...(opts.component ? { component: opts.component } : {}), msg, ...fields })}\n`,
+      `${JSON.stringify({ time: isoMillis(Date.now()), level, ...(opts.component ? { component: opts.component } : {}), msg, ...fields })}\n`,
     );
   };
   return {

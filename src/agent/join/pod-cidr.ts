@@ -5,6 +5,7 @@
 import type { Node } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../../api/object.ts';
 import { isAlreadyExists, isNotFound, NODES, type RestClient } from '../../client/index.ts';
+import { isoMillis } from '../../util/time-format.ts';
 import { gatherNodeFacts } from '../node-facts.ts';
 import { buildNode } from '../node-object.ts';
 
@@ -27,7 +28,7 @@ export async function awaitPodCidr(client: RestClient, o: AwaitPodCidrOptions): 
   let node = await get();
   if (!node) {
     const facts = await gatherNodeFacts(o.dataDir, o.internalIP);
-    const fresh = buildNode(o.nodeName, { ...facts, kubeletPort: 0 }, undefined, new Date().toISOString());
+    const fresh = buildNode(o.nodeName, { ...facts, kubeletPort: 0 }, undefined, isoMillis(Date.now()));
     // Only metadata and spec: the Ready condition is the agent's to report once it runs.
     node = await nodes
       .create({ ...fresh, status: undefined } as Node & KObject)

@@ -11,6 +11,7 @@
 
 import { watch } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { isoMillis } from '../../util/time-format.ts';
 
 export type LogStream = 'stdout' | 'stderr';
 
@@ -46,7 +47,7 @@ export function parseRfc3339Nano(s: string): bigint {
 /** ns since epoch → `2026-11-22T08:03:18.937998792Z` (Go's RFC3339Nano: trailing zeros trimmed). */
 export function formatRfc3339Nano(ns: bigint): string {
   const ms = ns / NS_PER_MS;
-  const iso = new Date(Number(ms)).toISOString(); // …T08:03:18.937Z
+  const iso = isoMillis(Number(ms)); // …T08:03:18.937Z
   const frac = (ns % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
   return `${iso.slice(0, 19)}${frac ? `.${frac}` : ''}Z`;
 }

@@ -18,6 +18,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Disposable, toDisposable } from '../../util/disposable.ts';
 import { parseResolvConf } from '../../util/resolv-conf.ts';
+import { isoMillis } from '../../util/time-format.ts';
 import { readBoundingSet } from './capabilities.ts';
 import { readOomKillCount, removeCgroupTree } from './cgroups.ts';
 import { DEFAULT_CONMON, launchConmon } from './conmon.ts';
@@ -172,7 +173,7 @@ export class RuncRuntime implements ContainerRuntime {
       hostname: config.hostname,
       ...(config.netnsPath ? { netnsPath: config.netnsPath } : {}),
       dir,
-      createdAt: new Date().toISOString(),
+      createdAt: isoMillis(Date.now()),
       labels: config.labels ?? {},
       annotations: config.annotations ?? {},
     };
@@ -430,7 +431,7 @@ export class RuncRuntime implements ContainerRuntime {
 
   async #start(rec: ContainerRecord): Promise<void> {
     // The process starts during `runc start`; stamping before keeps startedAt <= finishedAt.
-    const startedAt = new Date().toISOString();
+    const startedAt = isoMillis(Date.now());
     try {
       await this.runc.start(rec.id);
     } catch (err) {
@@ -540,7 +541,7 @@ export class RuncRuntime implements ContainerRuntime {
       ...r,
       cgroupsPath: r.cgroupsPath ?? `${this.cgroupRoot}/${r.podUid}/${r.id}`,
       state: 'unknown',
-      createdAt: new Date().toISOString(),
+      createdAt: isoMillis(Date.now()),
     };
   }
 
@@ -598,7 +599,7 @@ export class RuncRuntime implements ContainerRuntime {
     rec.exitCode = UNKNOWN_EXIT_CODE;
     rec.reason = 'Unknown';
     rec.message = 'the container monitor (conmon) is gone and left no exit status';
-    rec.finishedAt = new Date().toISOString();
+    rec.finishedAt = isoMillis(Date.now());
     await this.#containers.save(rec);
     this.#notifyExit(rec.id);
   }
@@ -626,9 +627,9 @@ export class RuncRuntime implements ContainerRuntime {
     if (text === undefined || text.trim() === '') return false;
     if (rec.state === 'exited') return true;
     const code = Number.parseInt(text.trim(), 10);
-    const mtime = await stat(file).then(
-      (s) => s.mtime,
-      () => new Date(),
+    const mtimeMs = await stat(file).then(
+      (s) => s.mtimeMs,
+      () => Date.now(),
     );
     const oomMarker = await stat(join(rec.dir, 'oom')).then(
       () => true,
@@ -638,7 +639,7 @@ export class RuncRuntime implements ContainerRuntime {
     rec.state = 'exited';
     rec.exitCode = Number.isNaN(code) ? UNKNOWN_EXIT_CODE : code;
     rec.reason = oom ? 'OOMKilled' : rec.exitCode === 0 ? 'Completed' : 'Error';
-    rec.finishedAt = mtime.toISOString();
+    rec.finishedAt = isoMillis(mtimeMs);
     await this.#containers.save(rec);
     this.#notifyExit(rec.id);
     return true;

@@ -4,6 +4,7 @@
 // node, each pod and each running container. Counters come from the cgroup v1 hierarchies when
 // the container is there, else from the unified (v2) hierarchy.
 import { readFile } from 'node:fs/promises';
+import { isoMillis } from '../../util/time-format.ts';
 import type { ContainerRuntime } from '../runtime/types.ts';
 
 export interface CpuStats {
@@ -54,7 +55,7 @@ export class StatsCollector {
   readonly #runtime: ContainerRuntime;
   readonly #cgroupRoot: string;
   readonly #nodeName: string;
-  readonly #bootTime = new Date(Date.now() - process.uptime() * 1000).toISOString();
+  readonly #bootTime = isoMillis(Date.now() - process.uptime() * 1000);
 
   constructor(runtime: ContainerRuntime, opts: { nodeName: string; cgroupRoot?: string }) {
     this.#runtime = runtime;
@@ -63,7 +64,8 @@ export class StatsCollector {
   }
 
   async summary(): Promise<Summary> {
-    const now = new Date();
+    const nowMs = Date.now();
+    const now = isoMillis(nowMs);
     const pods: PodStats[] = [];
     for (const sb of await this.#runtime.listSandboxes()) {
       if (sb.state !== 'ready') continue;
@@ -75,23 +77,23 @@ export class StatsCollector {
         if (cpuNs === undefined || !mem) continue;
         containers.push({
           name: c.name,
-          startTime: (c.startedAt ?? c.createdAt).toISOString(),
-          cpu: this.#cpu(path, cpuNs, now),
-          memory: { time: now.toISOString(), ...mem },
+          startTime: isoMillis((c.startedAt ?? c.createdAt).getTime()),
+          cpu: this.#cpu(path, cpuNs, nowMs),
+          memory: { time: now, ...mem },
         });
       }
       const sum = (f: (c: ContainerStats) => number) => containers.reduce((a, c) => a + f(c), 0);
       pods.push({
         podRef: { name: sb.name, namespace: sb.namespace, uid: sb.podUid },
-        startTime: sb.createdAt.toISOString(),
+        startTime: isoMillis(sb.createdAt.getTime()),
         containers,
         cpu: {
-          time: now.toISOString(),
+          time: now,
           usageCoreNanoSeconds: sum((c) => c.cpu.usageCoreNanoSeconds),
           usageNanoCores: sum((c) => c.cpu.usageNanoCores ?? 0),
         },
         memory: {
-          time: now.toISOString(),
+          time: now,
           usageBytes: sum((c) => c.memory.usageBytes),
           workingSetBytes: sum((c) => c.memory.workingSetBytes),
         },
@@ -101,22 +103,19 @@ export class StatsCollector {
       node: {
         nodeName: this.#nodeName,
         startTime: this.#bootTime,
-        cpu: this.#cpu('/', await hostCpuNs(), now),
-        memory: { time: now.toISOString(), ...(await hostMemory()) },
+        cpu: this.#cpu('/', await hostCpuNs(), nowMs),
+        memory: { time: now, ...(await hostMemory()) },
       },
       pods,
     };
   }
 
-  #cpu(key: string, cpuNs: number, now: Date): CpuStats {
+  #cpu(key: string, cpuNs: number, nowMs: number): CpuStats {
     const prev = this.#prev.get(key);
-    this.#prev.set(key, { cpuNs, atMs: now.getTime() });
-    const out: CpuStats = { time: now.toISOString(), usageCoreNanoSeconds: cpuNs };
-    if (prev && now.getTime() > prev.atMs)
-      out.usageNanoCores = Math.max(
-        0,
-        Math.round(((cpuNs - prev.cpuNs) * 1000) / (now.getTime() - prev.atMs)),
-      );
+    this.#prev.set(key, { cpuNs, atMs: nowMs });
+    const out: CpuStats = { time: isoMillis(nowMs), usageCoreNanoSeconds: cpuNs };
+    if (prev && nowMs > prev.atMs)
+      out.usageNanoCores = Math.max(0, Math.round(((cpuNs - prev.cpuNs) * 1000) / (nowMs - prev.atMs)));
     return out;
   }
 }

@@ -3,13 +3,13 @@
 import type { Lease } from 'kubernetes-types/coordination/v1.d.ts';
 import type { KObject } from '../../api/object.ts';
 import { isConflict, isNotFound, LEASES, NAMESPACES, type RestClient } from '../../client/index.ts';
+import { microTime } from '../../util/time-format.ts';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 /** Upstream's kubelet lease duration. */
 export const LEASE_DURATION_SECONDS = 40;
 
 /** metav1.MicroTime: RFC 3339 with microseconds. */
-const microTime = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 /**
  * Renews node `name`'s Lease at `nowMs`, starting from the last one this caller wrote (`current`,

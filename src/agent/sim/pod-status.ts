@@ -5,6 +5,7 @@
 // already written is recognised by its fingerprint.
 import type { ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.d.ts';
 import { podQosClass } from '../../api/kinds/core/pod-qos.ts';
+import { rfc3339 } from '../../util/time-format.ts';
 import { behaviourOf } from './annotations.ts';
 
 export const CONTAINER_ID_SCHEME = 'skiff-sim://';
@@ -34,7 +35,7 @@ export interface SimulatedStatus {
 }
 
 /** RFC 3339 with second precision, as metav1.Time marshals. */
-export const rfc3339 = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+export { rfc3339 };
 
 interface Run {
   phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';

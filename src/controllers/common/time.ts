@@ -1,6 +1,7 @@
 // Kubernetes timestamps (RFC 3339, whole seconds, UTC) to and from clock milliseconds.
+import { rfc3339 } from '../../util/time-format.ts';
 
-export const toTimestamp = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+export const toTimestamp = rfc3339;
 
 /** Milliseconds since the epoch, or undefined for an absent or unreadable timestamp. */
 export function fromTimestamp(ts: unknown): number | undefined {

@@ -17,6 +17,7 @@ import {
   type SharedInformer,
   splitKey,
 } from '../../client/index.ts';
+import { rfc3339 } from '../../util/time-format.ts';
 import { runWorkers, WorkQueue } from '../../util/workqueue.ts';
 import type { Controller, ControllerContext, ControllerFactory } from '../types.ts';
 import { computeBudget, type ScaleFinder } from './budget.ts';
@@ -30,7 +31,7 @@ const RCS = refOf(findKind('', 'replicationcontrollers')!);
 
 const unwrap = (o: KObject | DeletedFinalStateUnknown): KObject =>
   o instanceof DeletedFinalStateUnknown ? o.obj : o;
-const timestamp = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+const timestamp = rfc3339;
 const controllerOf = (o: KObject) => (o.metadata?.ownerReferences ?? []).find((r) => r.controller);
 
 export class DisruptionController implements Controller {

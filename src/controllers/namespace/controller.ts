@@ -9,6 +9,7 @@
 import { FINALIZER_KUBERNETES } from '../../api/kinds/core/namespace.ts';
 import type { KObject } from '../../api/object.ts';
 import { isNotFound, NAMESPACES, type ResourceClient } from '../../client/index.ts';
+import { rfc3339 } from '../../util/time-format.ts';
 import { runWorkers, WorkQueue } from '../../util/workqueue.ts';
 import type { Controller, ControllerContext, ControllerFactory } from '../types.ts';
 import { nextConditions } from './conditions.ts';
@@ -24,7 +25,7 @@ const TERMINATING = 'Terminating';
 const MIN_RECHECK_MS = 1_000;
 const MAX_RECHECK_MS = 10_000;
 
-const timestamp = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+const timestamp = rfc3339;
 
 export class NamespaceController implements Controller {
   readonly name = NAMESPACE_CONTROLLER;

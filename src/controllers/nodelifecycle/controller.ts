@@ -15,6 +15,7 @@ import {
   PODS,
   type SharedInformer,
 } from '../../client/index.ts';
+import { rfc3339 } from '../../util/time-format.ts';
 import type { Controller, ControllerContext, ControllerFactory } from '../types.ts';
 import { observe, type ProbeRecord, readyStatus, unknownConditions } from './health.ts';
 import { evictionDelayMs, NO_EXECUTE, reconcileTaints, type Taint } from './taints.ts';
@@ -31,7 +32,7 @@ export interface NodeLifecycleOptions {
 
 export const DEFAULT_NODE_LIFECYCLE_OPTIONS: NodeLifecycleOptions = { monitorPeriodMs: 5_000 };
 
-const timestamp = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+const timestamp = rfc3339;
 
 export class NodeLifecycleController implements Controller {
   readonly name = NODE_LIFECYCLE_CONTROLLER;

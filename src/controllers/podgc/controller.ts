@@ -4,6 +4,7 @@
 // terminating pods that never reached a node.
 import type { KObject } from '../../api/object.ts';
 import { isNotFound, NODES, PODS, type SharedInformer } from '../../client/index.ts';
+import { rfc3339 } from '../../util/time-format.ts';
 import type { Controller, ControllerContext, ControllerFactory } from '../types.ts';
 import { isTerminated, missingNodes, terminatedOverThreshold, unscheduledTerminating } from './select.ts';
 
@@ -22,7 +23,7 @@ const DISRUPTION_TARGET = 'DisruptionTarget';
 const DELETION_BY_PODGC = 'DeletionByPodGC';
 const ORPHANED_MESSAGE = 'PodGC: node no longer exists';
 
-const timestamp = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+const timestamp = rfc3339;
 
 export class PodGcController implements Controller {
   readonly name = PODGC_CONTROLLER;

@@ -11,6 +11,7 @@ import type { LabelSelectorObject } from '../../api/selectors/index.ts';
 import type { EventRecorder, Lister, ObjectReference, RestClient } from '../../client/index.ts';
 import { isNotFound, PODS } from '../../client/index.ts';
 import type { Logger } from '../../util/log.ts';
+import { rfc3339 } from '../../util/time-format.ts';
 import type { SchedulerHost, SchedulingFailure, VolumeSource } from '../host.ts';
 import { EVENT_FAILED_SCHEDULING, EVENT_PREEMPTED, EVENT_SCHEDULED } from '../host.ts';
 import type { Pod } from '../types.ts';
@@ -40,7 +41,7 @@ export interface ClientHostOptions {
 }
 
 /** metav1.Time: RFC 3339 in whole seconds. */
-const toTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+const toTime = rfc3339;
 
 /** The reference events name: informer objects carry no kind/apiVersion. */
 export const podRef = (pod: Pod): ObjectReference => ({

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, realpath, rm, stat, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { isoMillis } from '../../../util/time-format.ts';
 import type { ContentStore } from './content-store.ts';
 import { ImageError } from './errors.ts';
 import type { ImageRecord } from './image-records.ts';
@@ -183,7 +184,7 @@ async function storeImage(
     layers: manifest.layers,
     config,
     size: manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0),
-    storedAt: new Date().toISOString(),
+    storedAt: isoMillis(Date.now()),
   };
 }
 

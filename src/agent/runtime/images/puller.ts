@@ -6,6 +6,7 @@
 //   reference ─► endpoints (mirrors…, registry) ─► manifest/index ─► platform manifest
 //             ─► config blob ─► layer blobs (≤ N at once, resumable) ─► ImageRecord
 
+import { isoMillis } from '../../../util/time-format.ts';
 import type { ContentStore } from './content-store.ts';
 import { sha256Digest } from './content-store.ts';
 import { ImageError, isImageError } from './errors.ts';
@@ -115,7 +116,7 @@ async function pullFrom(
     layers: manifest.layers,
     config,
     size: manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0),
-    storedAt: new Date().toISOString(),
+    storedAt: isoMillis(Date.now()),
   };
 }
 
