@@ -149,6 +149,11 @@ export class PodWorker {
     return this.#finished;
   }
 
+  /** The pod as last seen. */
+  get pod(): Pod {
+    return this.#pod;
+  }
+
   /** A newer pod object; our own status writes coming back through the watch do not re-sync. */
   update(pod: Pod): void {
     const changed = desiredOf(pod) !== desiredOf(this.#pod);

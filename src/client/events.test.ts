@@ -109,6 +109,30 @@ describe('EventRecorder', () => {
     assert.equal(rec.dropped, 1, 'a disposed recorder drops');
   });
 
+  test('forget() drops what was kept about an object, after the events queued before it', async () => {
+    const obj = await client.resource(CONFIGMAPS, 'default').create({ metadata: { name: 'gone' } });
+    const other = await client.resource(CONFIGMAPS, 'default').create({ metadata: { name: 'stays' } });
+    const rec = new EventRecorder(client, { component: 'skiff-test', host: 'h' });
+    for (let i = 0; i < SPAM_BURST + 5; i++) {
+      rec.event(obj, 'Normal', 'Tick', 'same');
+      rec.event(other, 'Normal', 'Tick', 'same');
+    }
+    rec.forget(obj);
+    // After forget, a repeat is a fresh Event (no dedup entry) and passes a fresh spam filter;
+    // the other object's state is untouched, so its repeat is still filtered.
+    rec.event(obj, 'Normal', 'Tick', 'same');
+    rec.event(other, 'Normal', 'Tick', 'same');
+    await rec.flush();
+    const gone = await eventsFor('gone');
+    assert.deepEqual(gone.map((e) => e.count).sort(), [1, SPAM_BURST]);
+    const stays = await eventsFor('stays');
+    assert.deepEqual(
+      stays.map((e) => e.count),
+      [SPAM_BURST],
+    );
+    await rec.dispose();
+  });
+
   test('an Event that disappeared (TTL) is created anew on the next repeat', async () => {
     const obj = await client.resource(CONFIGMAPS, 'default').create({ metadata: { name: 'expiring' } });
     const rec = new EventRecorder(client, { component: 'skiff-test', host: 'h' });

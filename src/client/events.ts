@@ -63,6 +63,8 @@ interface Pending {
   message: string;
   annotations?: Record<string, string>;
   at: number;
+  /** Not an event: drop what the caches hold about `ref` (see forget()). */
+  forget?: true;
 }
 
 interface Seen {
@@ -103,6 +105,10 @@ class Lru<V> {
 
   delete(k: string): void {
     this.#m.delete(k);
+  }
+
+  deletePrefix(prefix: string): void {
+    for (const k of this.#m.keys()) if (k.startsWith(prefix)) this.#m.delete(k);
   }
 }
 
@@ -170,6 +176,16 @@ export class EventRecorder implements Disposable {
     this.#enqueue(obj, type, reason, message, annotations);
   }
 
+  /**
+   * Drops the spam-filter, aggregation and dedup state kept for an object that is gone (a deleted
+   * pod), after the events already queued for it. client-go keeps it until its LRU (4,096 entries
+   * each) evicts it: on a node that runs many short-lived pods that is several MB of dead keys.
+   */
+  forget(obj: KObject | ObjectReference): void {
+    this.#queue.push({ ref: referenceTo(obj), type: 'Normal', reason: '', message: '', at: 0, forget: true });
+    this.#loop ??= this.#drain();
+  }
+
   /** Resolves once every queued event has been written (or given up on). */
   flush(): Promise<void> {
     if (!this.#loop) return Promise.resolve();
@@ -201,6 +217,11 @@ export class EventRecorder implements Disposable {
   async #drain(): Promise<void> {
     while (this.#queue.length) {
       const ev = this.#queue.shift()!;
+      if (ev.forget) {
+        const prefix = `${this.#objectKey(ev.ref)}\u0000`;
+        for (const cache of [this.#spam, this.#aggregates, this.#seen]) cache.deletePrefix(prefix);
+        continue;
+      }
       try {
         await this.#record(ev);
       } catch (err) {
@@ -213,9 +234,12 @@ export class EventRecorder implements Disposable {
     for (const f of idle) f();
   }
 
+  #objectKey(ref: ObjectReference): string {
+    return `${this.#component}\u0000${this.#host}\u0000${refKey(ref)}`;
+  }
+
   async #record(ev: Pending): Promise<void> {
-    const source = `${this.#component}\u0000${this.#host}`;
-    const objKey = `${source}\u0000${refKey(ev.ref)}`;
+    const objKey = this.#objectKey(ev.ref);
     // Spam filter: repeats of one event for one object beyond the burst are dropped.
     const spamKey = `${objKey}\u0000${ev.type}\u0000${ev.reason}\u0000${ev.message}`;
     let bucket = this.#spam.get(spamKey);
