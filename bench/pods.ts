@@ -23,6 +23,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.d.ts';
 import { bundleTo } from '../scripts/bundle.ts';
+import { launcherAgentCommand } from '../scripts/launcher-flags.ts';
 import { removeNetworkHostState } from '../src/agent/cni/network-cleanup.ts';
 import { PodNetwork } from '../src/agent/cni/pod-network.ts';
 import { removeRuntimeHostState } from '../src/agent/runtime/host-cleanup.ts';
@@ -74,8 +75,6 @@ const ROOT = join(import.meta.dirname, '..');
 const AGENT_ENTRY = join(import.meta.dirname, 'pods-agent.ts');
 /** Beside node_modules, so the bundle's external packages resolve. */
 const BUNDLE_PARENT = join(ROOT, 'node_modules', '.cache');
-/** Where the ./skiff launcher keeps the Node flags `skiff agent` runs with. */
-const LAUNCHER_LIB = join(ROOT, 'scripts', 'lib.sh');
 /** A container that just stays up (PID 1 sleep; pods are force-deleted, so no grace to wait). */
 const COMMAND = ['sleep', '100000'];
 
@@ -155,26 +154,6 @@ interface AgentProcess {
 }
 
 /**
- * The Node flags `./skiff agent` runs with: SKIFF_NODE_FLAGS plus SKIFF_AGENT_NODE_FLAGS, read
- * from the launcher's own file so the benchmark cannot drift from what ships.
- */
-export function launcherAgentFlags(lib: string): string[] {
-  const array = (name: string): string[] => {
-    const m = new RegExp(`^${name}=\\(([^)]*)\\)`, 'm').exec(lib);
-    if (!m) throw new Error(`${name} not found in scripts/lib.sh`);
-    return (m[1] ?? '').split(/\s+/).filter(Boolean);
-  };
-  return [...array('SKIFF_NODE_FLAGS'), ...array('SKIFF_AGENT_NODE_FLAGS')];
-}
-
-/** The GLIBC_TUNABLES `./skiff agent` adds (SKIFF_AGENT_MALLOC_TUNABLES in scripts/lib.sh). */
-export function launcherAgentTunables(lib: string): string {
-  const m = /^SKIFF_AGENT_MALLOC_TUNABLES="([^"]*)"/m.exec(lib);
-  if (!m) throw new Error('SKIFF_AGENT_MALLOC_TUNABLES not found in scripts/lib.sh');
-  return m[1] ?? '';
-}
-
-/**
  * The agent entry bundled as skiff ships (dist/ is a bundle with lazily loaded chunks, so code
  * behind a dynamic import, e.g. the agent API, stays out of memory until used): run from
  * TypeScript sources, Node strips types with a WebAssembly compiler whose memory alone adds
@@ -231,14 +210,12 @@ async function startAgentProcess(scope: RuntimeScope, skiff: Skiff, entry: strin
   };
   // SKIFF_BENCH_AGENT_FLAGS: extra Node flags for the agent (e.g. --cpu-prof to profile it).
   const extra = (process.env.SKIFF_BENCH_AGENT_FLAGS ?? '').split(' ').filter(Boolean);
-  const lib = await readFile(LAUNCHER_LIB, 'utf8');
-  const flags = launcherAgentFlags(lib);
-  const tunables = [process.env.GLIBC_TUNABLES, launcherAgentTunables(lib)].filter(Boolean).join(':');
+  const launcher = launcherAgentCommand();
   // SKIFF_BENCH_AGENT_WRAPPER: a command the agent runs under (e.g. `heaptrack`).
   const wrapper = (process.env.SKIFF_BENCH_AGENT_WRAPPER ?? '').split(' ').filter(Boolean);
-  const argv = [...wrapper, process.execPath, ...flags, ...extra, entry, JSON.stringify(opts)];
+  const argv = [...wrapper, process.execPath, ...launcher.nodeArgs, ...extra, entry, JSON.stringify(opts)];
   const proc = spawn(argv[0]!, argv.slice(1), {
-    env: { ...process.env, GLIBC_TUNABLES: tunables },
+    env: launcher.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -13,6 +13,7 @@ import { mkdtemp, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { launcherAgentCommand } from '../../scripts/launcher-flags.ts';
 import { runCommand } from '../../src/agent/runtime/command.ts';
 import { ENV_HOST_SCOPE } from '../../src/cmd/node.ts';
 import { buildImage, busyboxRootfsLayer } from '../support/images.ts';
@@ -361,9 +362,22 @@ describe('multi-node: a server and two joined agents in their own network namesp
     for (const name of ['b', 'c']) {
       const h = host(name);
       const scope = agentScopes[name];
+      // As `./skiff agent` starts it: the launcher's Node flags (--jitless, …) and malloc tunables.
+      const launcher = launcherAgentCommand();
       const child = spawnInHost(
         h.netns,
-        [NODE, CLI, 'agent', '--server', m[1], '--token', m[2], '--ca-cert-hash', m[3]].concat([
+        [
+          NODE,
+          ...launcher.nodeArgs,
+          CLI,
+          'agent',
+          '--server',
+          m[1],
+          '--token',
+          m[2],
+          '--ca-cert-hash',
+          m[3],
+        ].concat([
           '--data-dir',
           scope.stateDir,
           '--node-name',
@@ -373,7 +387,7 @@ describe('multi-node: a server and two joined agents in their own network namesp
           '--resolv-conf',
           join(workDir, 'resolv.conf'),
         ]),
-        { [ENV_HOST_SCOPE]: scope.tag },
+        { GLIBC_TUNABLES: launcher.env.GLIBC_TUNABLES, [ENV_HOST_SCOPE]: scope.tag },
       );
       agents.set(name, child);
       capture(`agent-${name}`, child);

@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { launcherAgentFlags, launcherAgentTunables } from './pods.ts';
+import { launcherAgentFlags, launcherAgentTunables } from './launcher-flags.ts';
 
-const LIB = join(import.meta.dirname, '..', 'scripts', 'lib.sh');
+const LIB = join(import.meta.dirname, 'lib.sh');
 
 test('the agent flags are the launcher arrays, the common ones first', () => {
   const lib = 'X=1\nSKIFF_NODE_FLAGS=(--a=1 --b)\n# note\nSKIFF_AGENT_NODE_FLAGS=(--c  --d=2)\n';
