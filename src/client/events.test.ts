@@ -133,6 +133,19 @@ describe('EventRecorder', () => {
     await rec.dispose();
   });
 
+  test('forget() on an idle recorder leaves it recording', async () => {
+    const obj = await client.resource(CONFIGMAPS, 'default').create({ metadata: { name: 'idle-forget' } });
+    const rec = new EventRecorder(client, { component: 'skiff-test', host: 'h' });
+    rec.forget(obj);
+    rec.event(obj, 'Normal', 'After', 'recorded after forget');
+    await rec.flush();
+    assert.deepEqual(
+      (await eventsFor('idle-forget')).map((e) => e.reason),
+      ['After'],
+    );
+    await rec.dispose();
+  });
+
   test('an Event that disappeared (TTL) is created anew on the next repeat', async () => {
     const obj = await client.resource(CONFIGMAPS, 'default').create({ metadata: { name: 'expiring' } });
     const rec = new EventRecorder(client, { component: 'skiff-test', host: 'h' });

@@ -141,6 +141,7 @@ export class EventRecorder implements Disposable {
   readonly #aggregates = new Lru<Aggregate>(CACHE_ENTRIES);
   readonly #seen = new Lru<Seen>(CACHE_ENTRIES);
   #loop: Promise<void> | undefined;
+  #draining = false;
   #idle: (() => void)[] = [];
   #disposed = false;
   #dropped = 0;
@@ -183,7 +184,7 @@ export class EventRecorder implements Disposable {
    */
   forget(obj: KObject | ObjectReference): void {
     this.#queue.push({ ref: referenceTo(obj), type: 'Normal', reason: '', message: '', at: 0, forget: true });
-    this.#loop ??= this.#drain();
+    this.#kick();
   }
 
   /** Resolves once every queued event has been written (or given up on). */
@@ -211,10 +212,22 @@ export class EventRecorder implements Disposable {
       return;
     }
     this.#queue.push({ ref: referenceTo(obj), type, reason, message, annotations, at: this.#clock.now() });
-    this.#loop ??= this.#drain();
+    this.#kick();
+  }
+
+  /**
+   * Starts the drain loop unless it runs. A queue holding only forget() markers drains without
+   * awaiting anything, so #drain can finish (and clear #loop) before it returns: its promise is
+   * kept only while it still runs, or the finished one would stall every later event.
+   */
+  #kick(): void {
+    if (this.#loop) return;
+    const running = this.#drain();
+    if (this.#draining) this.#loop = running;
   }
 
   async #drain(): Promise<void> {
+    this.#draining = true;
     while (this.#queue.length) {
       const ev = this.#queue.shift()!;
       if (ev.forget) {
@@ -228,6 +241,7 @@ export class EventRecorder implements Disposable {
         this.#log?.warn('event not recorded', { reason: ev.reason, err: String(err) });
       }
     }
+    this.#draining = false;
     this.#loop = undefined;
     const idle = this.#idle;
     this.#idle = [];
