@@ -110,7 +110,10 @@ let gcExtension: GcExtension | null | undefined;
 export function lastResortGc(): GcExtension | null {
   if (gcExtension !== undefined) return gcExtension;
   const exposed = (globalThis as { gc?: unknown }).gc;
-  if (typeof exposed === 'function') return (gcExtension = exposed as GcExtension);
+  if (typeof exposed === 'function') {
+    gcExtension = exposed as GcExtension;
+    return gcExtension;
+  }
   try {
     process.getBuiltinModule('node:v8').setFlagsFromString('--expose-gc');
     const fn = process

@@ -16,7 +16,8 @@ test('isoMillis writes what Date#toISOString writes', () => {
   for (const ms of [...fixed, ...random]) assert.equal(isoMillis(ms), new Date(ms).toISOString(), String(ms));
   // Outside four-digit years it defers to Date (±YYYYYY form).
   assert.equal(isoMillis(253_402_300_800_000), '+010000-01-01T00:00:00.000Z');
-  assert.equal(isoMillis(1.5), '1970-01-01T00:00:00.001Z');
+  assert.equal(isoMillis(1.5), new Date(1.5).toISOString());
+  assert.equal(isoMillis(-1.5), new Date(-1.5).toISOString());
 });
 
 test('rfc3339 and microTime are the metav1 forms', () => {

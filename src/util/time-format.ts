@@ -13,7 +13,8 @@ const MAX_MS = 253_402_300_799_999;
 
 /** `new Date(ms).toISOString()`: 2026-11-25T01:02:03.456Z. */
 export function isoMillis(ms: number): string {
-  const t = Math.floor(ms);
+  // Date truncates a fractional time value toward zero (TimeClip).
+  const t = Math.trunc(ms);
   if (!(t >= MIN_MS && t <= MAX_MS)) return new Date(t).toISOString();
   const days = Math.floor(t / MS_PER_DAY);
   const inDay = t - days * MS_PER_DAY;
