@@ -59,11 +59,12 @@ export interface AgentOptions {
 }
 
 /**
- * Connections the agent's client keeps to the API server: its one pod watch plus requests, which
- * queue for a free connection (a few ms each) rather than opening more. Uncapped, a burst of pod
- * starts or deletions opened a TLS connection per concurrent request (~120 over the pods
- * benchmark, each holding ~60 KB of OpenSSL state and BIO buffers until closed and collected):
- * the cap takes ~5 MB off the agent's RSS at 50 pods (bench/README.md, pods).
+ * Request connections the agent's client keeps to the API server (watches, its own and those of
+ * the node's network components, have a pool of their own): requests queue for a free connection
+ * (a few ms each) rather than opening more. Uncapped, a burst of pod starts or deletions opened a
+ * TLS connection per concurrent request (~120 over the pods benchmark, each holding ~60 KB of
+ * OpenSSL state and BIO buffers until closed and collected): the cap takes ~5 MB off the agent's
+ * RSS at 50 pods (bench/README.md, pods).
  */
 export const AGENT_CLIENT_MAX_SOCKETS = 8;
 

@@ -71,6 +71,24 @@ describe('httpTransport over TLS', () => {
     }
   });
 
+  test('watches have a pool of their own: a client capped at one request connection still answers', async () => {
+    const client = await clientFromKubeconfig(kubeconfig, { maxSockets: 1 });
+    const ac = new AbortController();
+    try {
+      const watches = [0, 1, 2].map(() => client.resource(NAMESPACES).watch({ signal: ac.signal }));
+      await Promise.all(watches);
+      // Three open watches; with one pool of one socket this request would wait for ever.
+      const list = await Promise.race([
+        client.resource(NAMESPACES).list(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('request starved')), 5000)),
+      ]);
+      assert.ok(Array.isArray(list.items));
+    } finally {
+      ac.abort();
+      client.close();
+    }
+  });
+
   test('without a client certificate the server answers 401; without the CA the client refuses', async () => {
     const anon = clientForConnection({ server, ca: readFileSync(join(dir, 'tls', 'ca.crt')) });
     try {

@@ -9,13 +9,13 @@ import { NodeHttpTransport, type Transport } from './transport.ts';
 
 export interface HttpTransportOptions {
   userAgent?: string;
-  /** Concurrent sockets per client (watches hold one each; default 64). */
+  /** Concurrent requests per client (default 64); watches have a pool of their own. */
   maxSockets?: number;
   /** How long an unused keep-alive socket stays open (default 5 s; see idle-sockets.ts). */
   freeSocketIdleMs?: number;
 }
 
-/** Watches hold a socket each, so the pool must exceed the informers a process runs. */
+/** Requests in flight at once per client (client-go's default burst is far lower). */
 const DEFAULT_MAX_SOCKETS = 64;
 /** client-go re-reads a token file about once a minute to follow rotation. */
 const TOKEN_FILE_REFRESH_MS = 60_000;
@@ -23,22 +23,29 @@ export const DEFAULT_USER_AGENT = `skiff-client/0.1 (${process.platform}/${proce
 
 export function httpTransport(conn: ClusterConnection, opts: HttpTransportOptions = {}): Transport {
   const url = new URL(conn.server);
-  const common = { keepAlive: true, maxSockets: opts.maxSockets ?? DEFAULT_MAX_SOCKETS };
-  const agent =
+  // One TLS context for every socket of both pools: given only ca/cert/key, each new connection
+  // parses them into a context of its own (~90 KB of native memory each).
+  const secureContext =
     url.protocol === 'https:'
+      ? nodeTls.createSecureContext({ ca: conn.ca, cert: conn.cert, key: conn.key })
+      : undefined;
+  const pool = (maxSockets: number) => {
+    const common = { keepAlive: true, maxSockets };
+    const agent = secureContext
       ? new HttpsAgent({
           ...common,
-          // One TLS context for every socket of the pool: given only ca/cert/key, each new
-          // connection parses them into a context of its own (~90 KB of native memory each).
-          secureContext: nodeTls.createSecureContext({ ca: conn.ca, cert: conn.cert, key: conn.key }),
+          secureContext,
           rejectUnauthorized: !conn.insecureSkipTlsVerify,
           servername: conn.tlsServerName,
         })
       : new nodeHttp.Agent(common);
-  closeIdleSockets(agent, opts.freeSocketIdleMs);
+    return closeIdleSockets(agent, opts.freeSocketIdleMs);
+  };
   return new NodeHttpTransport({
     server: conn.server,
-    agent,
+    agent: pool(opts.maxSockets ?? DEFAULT_MAX_SOCKETS),
+    // Watches get their own pool: a cap on requests must not be used up by long-lived watches.
+    watchAgent: pool(Number.POSITIVE_INFINITY),
     headers: { 'User-Agent': opts.userAgent ?? DEFAULT_USER_AGENT },
     authorization: bearerSource(conn),
   });

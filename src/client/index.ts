@@ -7,7 +7,7 @@ import { RestClient, type RestClientOptions } from './rest.ts';
 
 export interface ClientOptions extends Omit<RestClientOptions, 'transport'> {
   userAgent?: string;
-  /** Concurrent connections to the API server (watches hold one each; default 64). */
+  /** Concurrent requests to the API server (default 64); watches have a pool of their own. */
   maxSockets?: number;
 }
 

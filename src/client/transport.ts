@@ -34,6 +34,11 @@ export interface NodeHttpTransportOptions {
   /** `https://host:port` or `http://host:port` (an optional path prefix is kept). */
   server: string;
   agent: Agent;
+  /**
+   * Watches (`watch=true|1` in the query): held open for minutes, they get a pool of their own, so
+   * a cap on `agent` limits concurrent requests without watches using it up (default: `agent`).
+   */
+  watchAgent?: Agent;
   /** Sent with every request (User-Agent, a static Authorization). */
   headers?: Record<string, string>;
   /** The Authorization header per request (a token file re-read as it rotates). */
@@ -43,6 +48,7 @@ export interface NodeHttpTransportOptions {
 export class NodeHttpTransport implements Transport {
   readonly #url: URL;
   readonly #agent: Agent;
+  readonly #watchAgent: Agent;
   readonly #headers: Record<string, string>;
   readonly #auth: (() => string | undefined) | undefined;
   readonly #request: typeof nodeHttp.request;
@@ -50,6 +56,7 @@ export class NodeHttpTransport implements Transport {
   constructor(opts: NodeHttpTransportOptions) {
     this.#url = new URL(opts.server);
     this.#agent = opts.agent;
+    this.#watchAgent = opts.watchAgent ?? opts.agent;
     this.#headers = opts.headers ?? {};
     this.#auth = opts.authorization;
     this.#request = this.#url.protocol === 'https:' ? httpsRequest : nodeHttp.request;
@@ -71,7 +78,7 @@ export class NodeHttpTransport implements Transport {
           path: prefix + r.path,
           method: r.method,
           headers,
-          agent: this.#agent,
+          agent: isWatch(r.path) ? this.#watchAgent : this.#agent,
           signal: r.signal,
         },
         (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),
@@ -83,5 +90,9 @@ export class NodeHttpTransport implements Transport {
 
   close(): void {
     this.#agent.destroy();
+    if (this.#watchAgent !== this.#agent) this.#watchAgent.destroy();
   }
 }
+
+/** A watch request: `watch=true` or `watch=1` in the query. */
+export const isWatch = (path: string): boolean => /[?&]watch=(?:true|1)(?:&|$)/.test(path);

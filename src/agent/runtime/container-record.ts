@@ -52,6 +52,7 @@ export interface SandboxRecord {
 export class RecordStore<T extends { id: string }> {
   readonly dir: string;
   readonly #file: string;
+  readonly #saving = new Map<string, Promise<void>>();
 
   constructor(dir: string, file: string) {
     this.dir = dir;
@@ -66,7 +67,24 @@ export class RecordStore<T extends { id: string }> {
     return join(this.dir, id);
   }
 
-  async save(record: T): Promise<void> {
+  /**
+   * Saves of one record run one after another: two at once (a start and an exit noticed by the
+   * watcher) shared one temp file, and the second rename failed with ENOENT. Each serialises the
+   * record when its turn comes, so the file ends with the latest state.
+   */
+  save(record: T): Promise<void> {
+    const previous = this.#saving.get(record.id) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(() => this.#write(record));
+    this.#saving.set(record.id, next);
+    void next
+      .finally(() => {
+        if (this.#saving.get(record.id) === next) this.#saving.delete(record.id);
+      })
+      .catch(() => {});
+    return next;
+  }
+
+  async #write(record: T): Promise<void> {
     const dir = this.pathOf(record.id);
     await mkdir(dir, { recursive: true });
     const target = join(dir, this.#file);
