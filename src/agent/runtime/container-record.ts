@@ -3,6 +3,7 @@
 
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { KeyedQueue } from '../../util/keyed-queue.ts';
 import type { ContainerState, ExitReason } from './types.ts';
 
 export interface ContainerRecord {
@@ -52,7 +53,7 @@ export interface SandboxRecord {
 export class RecordStore<T extends { id: string }> {
   readonly dir: string;
   readonly #file: string;
-  readonly #saving = new Map<string, Promise<void>>();
+  readonly #saving = new KeyedQueue();
 
   constructor(dir: string, file: string) {
     this.dir = dir;
@@ -73,15 +74,7 @@ export class RecordStore<T extends { id: string }> {
    * record when its turn comes, so the file ends with the latest state.
    */
   save(record: T): Promise<void> {
-    const previous = this.#saving.get(record.id) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => this.#write(record));
-    this.#saving.set(record.id, next);
-    void next
-      .finally(() => {
-        if (this.#saving.get(record.id) === next) this.#saving.delete(record.id);
-      })
-      .catch(() => {});
-    return next;
+    return this.#saving.run(record.id, () => this.#write(record));
   }
 
   async #write(record: T): Promise<void> {

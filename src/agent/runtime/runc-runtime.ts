@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Disposable, toDisposable } from '../../util/disposable.ts';
+import { KeyedQueue } from '../../util/keyed-queue.ts';
 import { parseResolvConf } from '../../util/resolv-conf.ts';
 import { isoMillis } from '../../util/time-format.ts';
 import { readBoundingSet } from './capabilities.ts';
@@ -93,7 +94,7 @@ export class RuncRuntime implements ContainerRuntime {
   readonly #sandboxRecords = new Map<string, SandboxRecord>();
   readonly #records = new Map<string, ContainerRecord>();
   readonly #listeners = new Set<(id: string) => void>();
-  readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #locks = new KeyedQueue();
   readonly #clusterDns: ClusterDnsDefaults | undefined;
   readonly #exitWaiters = new Map<string, Set<() => void>>();
   readonly #refreshing = new Map<string, Promise<void>>();
@@ -680,15 +681,8 @@ export class RuncRuntime implements ContainerRuntime {
     return rec.state === 'exited';
   }
 
-  async #locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.#locks.get(id) ?? Promise.resolve();
-    const next = prev.catch(() => {}).then(fn);
-    this.#locks.set(id, next);
-    try {
-      return await next;
-    } finally {
-      if (this.#locks.get(id) === next) this.#locks.delete(id);
-    }
+  #locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.#locks.run(id, fn);
   }
 }
 
