@@ -140,7 +140,7 @@ export class EventRecorder implements Disposable {
   readonly #spam = new Lru<TokenBucket>(CACHE_ENTRIES);
   readonly #aggregates = new Lru<Aggregate>(CACHE_ENTRIES);
   readonly #seen = new Lru<Seen>(CACHE_ENTRIES);
-  #loop: Promise<void> | undefined;
+  /** The drain loop runs (set and cleared by #drain itself, which may finish synchronously). */
   #draining = false;
   #idle: (() => void)[] = [];
   #disposed = false;
@@ -189,7 +189,7 @@ export class EventRecorder implements Disposable {
 
   /** Resolves once every queued event has been written (or given up on). */
   flush(): Promise<void> {
-    if (!this.#loop) return Promise.resolve();
+    if (!this.#draining) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
@@ -216,14 +216,12 @@ export class EventRecorder implements Disposable {
   }
 
   /**
-   * Starts the drain loop unless it runs. A queue holding only forget() markers drains without
-   * awaiting anything, so #drain can finish (and clear #loop) before it returns: its promise is
-   * kept only while it still runs, or the finished one would stall every later event.
+   * Starts the drain loop unless it runs. Its state is the flag #drain sets and clears itself: a
+   * queue holding only forget() markers drains without awaiting anything, so a promise stored by
+   * the caller would outlive the loop and stall every later event.
    */
   #kick(): void {
-    if (this.#loop) return;
-    const running = this.#drain();
-    if (this.#draining) this.#loop = running;
+    if (!this.#draining) void this.#drain();
   }
 
   async #drain(): Promise<void> {
@@ -242,7 +240,6 @@ export class EventRecorder implements Disposable {
       }
     }
     this.#draining = false;
-    this.#loop = undefined;
     const idle = this.#idle;
     this.#idle = [];
     for (const f of idle) f();
