@@ -51,7 +51,7 @@ export class PodManager implements Disposable {
           w.gone();
           // Dropped once its clean-up is done (the resync also drops finished ones it finds).
           void w.idle().then(() => {
-            if (w.finished && this.#workers.get(uid) === w) this.#drop(uid, obj);
+            if (w.finished && this.#workers.get(uid) === w) this.#drop(uid, w);
           });
         },
       }),
@@ -65,7 +65,7 @@ export class PodManager implements Disposable {
     const tick = async (): Promise<void> => {
       // Workers of pods gone from the API are dropped, or every pod ever run here would stay.
       const live = new Set(inf.lister.list().map((p) => p.metadata?.uid));
-      for (const [uid, w] of this.#workers) if (w.finished && !live.has(uid)) this.#drop(uid, w.pod);
+      for (const [uid, w] of this.#workers) if (w.finished && !live.has(uid)) this.#drop(uid, w);
       for (const w of [...this.#workers.values()]) {
         if (w.finished) continue;
         if (this.#stopped) return;
@@ -91,17 +91,9 @@ export class PodManager implements Disposable {
   }
 
   /** A deleted pod's worker is done: it and the event state kept for the pod go. */
-  #drop(uid: string, pod: Pod): void {
+  #drop(uid: string, w: PodWorker): void {
     this.#workers.delete(uid);
-    // The reference the worker's events use (list items may come without kind and apiVersion).
-    const m = pod.metadata ?? {};
-    this.#deps.recorder.forget({
-      kind: 'Pod',
-      apiVersion: 'v1',
-      name: m.name,
-      namespace: m.namespace,
-      uid: m.uid,
-    });
+    this.#deps.recorder.forget(w.eventRef());
   }
 
   #idleOrTimeout(w: PodWorker): Promise<void> {

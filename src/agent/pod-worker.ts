@@ -8,7 +8,14 @@
 //   deletionTimestamp → stop containers (preStop hook, then the rest of the grace) → remove sandbox + network → delete pod (grace 0)
 import type { Container, Pod, Secret } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../api/object.ts';
-import { type EventRecorder, isConflict, isNotFound, PODS, type RestClient } from '../client/index.ts';
+import {
+  type EventRecorder,
+  isConflict,
+  isNotFound,
+  type ObjectReference,
+  PODS,
+  type RestClient,
+} from '../client/index.ts';
 import type { Clock, Timer } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
 import type { PodNetwork } from './cni/pod-network.ts';
@@ -149,9 +156,10 @@ export class PodWorker {
     return this.#finished;
   }
 
-  /** The pod as last seen. */
-  get pod(): Pod {
-    return this.#pod;
+  /** What the pod's events refer to (a container's add its fieldPath). */
+  eventRef(): ObjectReference {
+    const m = this.#pod.metadata ?? {};
+    return { kind: 'Pod', apiVersion: 'v1', name: m.name, namespace: m.namespace, uid: m.uid };
   }
 
   /** A newer pod object; our own status writes coming back through the watch do not re-sync. */
@@ -238,16 +246,8 @@ export class PodWorker {
   }
 
   #event(type: 'Normal' | 'Warning', reason: string, message: string, container?: string): void {
-    const m = this.#pod.metadata ?? {};
     this.#d.recorder.event(
-      {
-        kind: 'Pod',
-        apiVersion: 'v1',
-        name: m.name,
-        namespace: m.namespace,
-        uid: m.uid,
-        ...(container ? { fieldPath: `spec.containers{${container}}` } : {}),
-      },
+      { ...this.eventRef(), ...(container ? { fieldPath: `spec.containers{${container}}` } : {}) },
       type,
       reason,
       message,
