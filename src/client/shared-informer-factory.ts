@@ -7,6 +7,7 @@
 import type { KObject } from '../api/object.ts';
 import type { BackoffOptions } from '../util/backoff.ts';
 import type { Clock } from '../util/clock.ts';
+import { byCodeUnit } from '../util/code-unit-order.ts';
 import type { Disposable } from '../util/disposable.ts';
 import type { Logger } from '../util/log.ts';
 import type { IndexFunc } from './indexer.ts';
@@ -42,7 +43,7 @@ const selectorText = (s: string | Record<string, string> | undefined): string =>
     : typeof s === 'string'
       ? s
       : Object.entries(s)
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .sort(([a], [b]) => byCodeUnit(a, b))
           .map(([k, v]) => `${k}=${v}`)
           .join(',');
 

@@ -4,6 +4,7 @@
 // leaves untouched services' chains out of the input entirely (--noflush keeps them as they are).
 import type { Service } from 'kubernetes-types/core/v1.d.ts';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
+import { byCodeUnit as compareKeys } from '../util/code-unit-order.ts';
 import {
   EXTERNAL_SERVICES_CHAIN,
   endpointChain,
@@ -323,10 +324,6 @@ export class RuleRenderer {
   reset(): void {
     this.#cache.clear();
   }
-}
-
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function assemble(

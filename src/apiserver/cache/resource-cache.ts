@@ -6,6 +6,8 @@
 //                                                          │ items (Map key→Entry)
 //                                                          │ history (ring of CacheEvent)
 //                                                          └──► watchers (filter → send)
+
+import { byCodeUnit } from '../../util/code-unit-order.ts';
 import type { Entry } from './entry.ts';
 
 export type CacheEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -97,7 +99,7 @@ export class ResourceCache {
 
   /** Keys in storage order (bytewise), cached until membership changes. */
   sortedKeys(): string[] {
-    if (!this.#sortedKeys) this.#sortedKeys = [...this.items.keys()].sort(compareKeys);
+    if (!this.#sortedKeys) this.#sortedKeys = [...this.items.keys()].sort(byCodeUnit);
     return this.#sortedKeys;
   }
 
@@ -137,5 +139,3 @@ function dispatch(w: CacheWatcher, ev: CacheEvent): void {
   else if (now) w.send('ADDED', ev.entry);
   else if (before) w.send('DELETED', ev.entry);
 }
-
-export const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

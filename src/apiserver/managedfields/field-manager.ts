@@ -10,6 +10,7 @@
 //            fields its last-applied annotation set) ─► stamp time if the object changed
 //         ─► keep kubectl's last-applied annotation in sync
 import { badRequest } from '../../api/errors.ts';
+import { byCodeUnit } from '../../util/code-unit-order.ts';
 import { jsonClone } from '../../util/json-clone.ts';
 import type { SchemaNode } from '../patch/schema.ts';
 import { type Conflict, ConflictsError, conflictError } from './conflict.ts';
@@ -297,7 +298,7 @@ function capUpdateManagers(m: Managed): void {
     const t = m.times.get(id);
     return t ? Math.floor(Date.parse(t) / 1000) || 0 : 0;
   };
-  updaters.sort((a, b) => secs(a) - secs(b) || (a < b ? -1 : a > b ? 1 : 0));
+  updaters.sort((a, b) => secs(a) - secs(b) || byCodeUnit(a, b));
   const firstOfVersion = new Map<string, string>();
   let length = updaters.length;
   for (let i = 0; i < updaters.length && length > MAX_UPDATE_MANAGERS; i++) {

@@ -2,6 +2,8 @@
 // its entry without fields and time (and, for appliers, without apiVersion, so one applier keeps
 // one entry across versions): `{"manager":"kubectl","operation":"Apply"}`,
 // `{"manager":"kubectl-edit","operation":"Update","apiVersion":"apps/v1"}`.
+
+import { byCodeUnit as cmp } from '../../util/code-unit-order.ts';
 import { FieldSet } from './field-set.ts';
 
 export const APPLY = 'Apply';
@@ -117,7 +119,6 @@ function compareEntries(p: ManagedFieldsEntry, q: ManagedFieldsEntry): number {
 }
 
 const seconds = (t?: string): number => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Go's JSON encoder escapes <, > and & (manager names are free text). */
 const goEscape = (s: string): string =>

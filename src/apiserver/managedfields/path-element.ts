@@ -1,4 +1,5 @@
 // One step of a field path, as server-side apply records ownership (FieldsV1):
+import { byCodeUnit } from '../../util/code-unit-order.ts';
 //   f:<name>            a field of a struct or a key of a map          .spec
 //   k:{"name":"web"}    an item of a list keyed by its list-map keys    [name="web"]
 //   v:"finalizer.x"     an item of a set (a list of scalars)            [="finalizer.x"]
@@ -53,7 +54,7 @@ export function comparePE(a: PathElement, b: PathElement): number {
 export const equalPE = (a: PathElement, b: PathElement): boolean => comparePE(a, b) === 0;
 
 /** Byte-wise string order, as Go's strings.Compare (UTF-16 order agrees for the BMP). */
-export const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export const cmpStr = byCodeUnit;
 
 /** Values order numbers < strings < booleans < lists < maps < null. */
 export function compareValues(a: Json, b: Json): number {

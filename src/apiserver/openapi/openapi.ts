@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { KindDef } from '../../api/kinds/types.ts';
 import { allDefinitions } from '../../api/schemas/index.ts';
+import { byCodeUnit } from '../../util/code-unit-order.ts';
 import { kindPaths, type PathItem, REF_PREFIX } from './operations.ts';
 
 export interface OpenApiDocs {
@@ -59,7 +60,7 @@ export function definitionClosure(roots: Iterable<string>, defs: Record<string, 
 }
 
 const sorted = <T>(entries: Iterable<[string, T]>): Record<string, T> =>
-  Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  Object.fromEntries([...entries].sort(([a], [b]) => byCodeUnit(a, b)));
 
 export function buildOpenApiV3(kinds: readonly KindDef[], opts: OpenApiOptions): OpenApiDocs {
   const byGv = new Map<string, KindDef[]>();

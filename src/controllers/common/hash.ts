@@ -1,4 +1,6 @@
 // Template hashing as upstream's controller.ComputeHash: FNV-1a (32 bit) over the template — here
+import { byCodeUnit } from '../../util/code-unit-order.ts';
+
 // its canonical JSON, upstream a spew dump, so values differ from a real cluster's but are stable
 // across restarts — plus the collision count, encoded with rand.SafeEncodeString's alphabet (no
 // vowels, so a hash never spells a word).
@@ -14,7 +16,7 @@ export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   const entries = Object.entries(v as Record<string, unknown>)
     .filter(([, x]) => x !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(([a], [b]) => byCodeUnit(a, b));
   return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
 }
 

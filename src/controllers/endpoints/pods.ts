@@ -92,7 +92,7 @@ export function compareIps(a: string, b: string): number {
     for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
     return 0;
   }
-  return a < b ? -1 : a > b ? 1 : 0;
+  return byCodeUnit(a, b);
 }
 
 /** The labels endpoints objects carry: the Service's, plus the headless marker. */

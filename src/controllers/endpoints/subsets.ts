@@ -3,6 +3,7 @@
 // Service publishes not-ready addresses) and under `notReadyAddresses` otherwise; addresses with the
 // same resolved ports share a subset.
 import type { KObject } from '../../api/object.ts';
+import { byCodeUnit } from '../../util/code-unit-order.ts';
 import {
   compareIps,
   comparePorts,
@@ -55,7 +56,7 @@ export function endpointSubsets(service: KObject, pods: readonly KObject[]): KOb
   }
   const byIp = (a: KObject, b: KObject) => compareIps(a.ip, b.ip);
   return [...bySet.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => byCodeUnit(a, b))
     .map(([, s]) => {
       const subset: KObject = {};
       if (s.ready.length) subset.addresses = s.ready.sort(byIp);

@@ -4,6 +4,7 @@
 // port set, at most MAX_ENDPOINTS_PER_SLICE per slice; a Service with nothing to list still gets
 // one empty placeholder slice.
 import type { KObject } from '../../api/object.ts';
+import { byCodeUnit } from '../../util/code-unit-order.ts';
 import {
   compareIps,
   comparePorts,
@@ -79,7 +80,7 @@ export function desiredGroups(
   }
   if (groups.size === 0) return [{ addressType: 'IPv4', ports: [], chunks: [[]] }];
   return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => byCodeUnit(a, b))
     .map(([, g]) => {
       g.endpoints.sort((a, b) => compareIps(a.addresses[0], b.addresses[0]));
       const chunks: KObject[][] = [];

@@ -2,6 +2,7 @@
 // types, reasons and messages (pkg/controller/namespace/deletion/status_condition_utils.go): every
 // type is always present, False with an "all is well" message unless its failure was seen.
 import type { KObject } from '../../api/object.ts';
+import { byCodeUnit } from '../../util/code-unit-order.ts';
 
 export const DISCOVERY_FAILURE = 'NamespaceDeletionDiscoveryFailure';
 export const GV_PARSING_FAILURE = 'NamespaceDeletionGroupVersionParsingFailure';
@@ -55,7 +56,7 @@ export interface DeletionReport {
   finalizers: Map<string, number>;
 }
 
-const sortedEntries = (m: Map<string, number>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const sortedEntries = (m: Map<string, number>) => [...m].sort(([a], [b]) => byCodeUnit(a, b));
 
 /** The failure message per condition type, or nothing where all went well. */
 export function failureMessages(r: DeletionReport): Partial<Record<ConditionType, string>> {

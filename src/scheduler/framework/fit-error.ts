@@ -6,6 +6,8 @@
 // Per-node reasons become a histogram "<count> <reason>", sorted as strings, joined by ", ".
 // The double full stop at the end is upstream's too: the preemption text is itself a FitError
 // message ending in "." and is appended with the same " %v." separator.
+
+import { byCodeUnit } from '../../util/code-unit-order.ts';
 import type { Status } from './status.ts';
 
 export const NO_NODE_AVAILABLE = (n: number): string => `0/${n} nodes are available`;
@@ -53,7 +55,7 @@ export function fitErrorMessage(numAllNodes: number, d: Diagnosis): string {
     if (absent > 0 && d.absentNodesStatus)
       for (const r of d.absentNodesStatus.reasons) counts.set(r, (counts.get(r) ?? 0) + absent);
     // Go's sort.Strings: byte order, so "1 x" < "2 a" < "Insufficient" — not locale order.
-    const parts = [...counts].map(([r, n]) => `${n} ${r}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const parts = [...counts].map(([r, n]) => `${n} ${r}`).sort(byCodeUnit);
     if (parts.length) msg += ` ${parts.join(', ')}.`;
   }
   if (d.postFilterMsg) msg += ` ${d.postFilterMsg}.`;
