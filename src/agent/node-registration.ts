@@ -23,8 +23,6 @@ export const FACTS_CHECK_MS = 10_000;
 export const BOOT_ID_FILE = 'boot-id';
 export const REASON_REBOOTED = 'Rebooted';
 
-const time = rfc3339;
-
 export interface NodeRegistrationOptions {
   client: RestClient;
   nodeName: string;
@@ -78,7 +76,7 @@ export class NodeRegistration implements Disposable {
     let node: Node;
     try {
       let existing = (await this.#nodes.get(this.#o.nodeName)) as Node;
-      const status = buildNodeStatus(facts, existing, time(now));
+      const status = buildNodeStatus(facts, existing, rfc3339(now));
       if (!existing.spec?.podCIDR && this.#o.podCidr) {
         const spec = { ...existing.spec, podCIDR: this.#o.podCidr, podCIDRs: [this.#o.podCidr] };
         existing = (await this.#nodes.update({ ...existing, spec } as KObject)) as Node;
@@ -86,7 +84,7 @@ export class NodeRegistration implements Disposable {
       node = (await this.#nodes.updateStatus({ ...existing, status } as KObject)) as Node;
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      const fresh = buildNode(this.#o.nodeName, facts, this.#o.podCidr, time(now));
+      const fresh = buildNode(this.#o.nodeName, facts, this.#o.podCidr, rfc3339(now));
       const created = (await this.#nodes.create(fresh as KObject)) as Node;
       // Status on create may be dropped by the server: write it through the subresource too.
       node = (await this.#nodes.updateStatus({ ...created, status: fresh.status } as KObject)) as Node;
@@ -161,7 +159,7 @@ export class NodeRegistration implements Disposable {
     const facts = await this.#facts();
     const now = this.#clock.now();
     const current = (await this.#nodes.get(this.#o.nodeName)) as Node;
-    const node: Node = { ...current, status: buildNodeStatus(facts, current, time(now)) };
+    const node: Node = { ...current, status: buildNodeStatus(facts, current, rfc3339(now)) };
     if (statusFingerprint(node) === statusFingerprint(current) && now - this.#lastStatusAt < STATUS_REPORT_MS)
       return;
     this.#node = (await this.#nodes.updateStatus(node as KObject)) as Node;

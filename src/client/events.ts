@@ -127,7 +127,6 @@ const refKey = (r: ObjectReference): string =>
   [r.kind, r.namespace, r.name, r.uid, r.apiVersion].map((s) => s ?? '').join('\u0000');
 
 /** metav1.Time: RFC 3339 in whole seconds. */
-const toTime = rfc3339;
 
 export class EventRecorder implements Disposable {
   readonly #client: RestClient;
@@ -276,7 +275,7 @@ export class EventRecorder implements Disposable {
       seenKey = aggKey;
     }
 
-    const now = toTime(ev.at);
+    const now = rfc3339(ev.at);
     const seen = this.#seen.get(seenKey);
     if (seen) {
       const count = seen.count + 1;

@@ -25,13 +25,14 @@ import {
 } from '../../client/index.ts';
 import { type Clock, realClock, type Timer } from '../../util/clock.ts';
 import { createLogger, type Logger } from '../../util/log.ts';
+import { rfc3339 } from '../../util/time-format.ts';
 import { runWorkers, WorkQueue } from '../../util/workqueue.ts';
 import { DEFAULT_HEARTBEAT_MS } from './hollow-node.ts';
 import { IpPool } from './ip-pool.ts';
 import { NODE_LEASE_NAMESPACE, renewNodeLease } from './node-lease.ts';
 import { isReady, newNode, nodeStatus, SIM_HOST_IP } from './node-object.ts';
 import { dueNow } from './paced.ts';
-import { type PodLife, rfc3339, simulatedStatus, statusFingerprint } from './pod-status.ts';
+import { type PodLife, simulatedStatus, statusFingerprint } from './pod-status.ts';
 
 /** How often the heartbeat timer starts the renewals that fell due. */
 const HEARTBEAT_TICK_MS = 100;

@@ -22,11 +22,12 @@ import {
 } from '../../client/index.ts';
 import { type Clock, realClock, type Timer } from '../../util/clock.ts';
 import { createLogger, type Logger } from '../../util/log.ts';
+import { rfc3339 } from '../../util/time-format.ts';
 import { runWorkers, WorkQueue } from '../../util/workqueue.ts';
 import { derivedPodCidr, IpPool } from './ip-pool.ts';
 import { renewNodeLease } from './node-lease.ts';
 import { isReady, newNode, nodeLabels, nodeStatus, SIM_HOST_IP } from './node-object.ts';
-import { type PodLife, rfc3339, simulatedStatus, statusFingerprint } from './pod-status.ts';
+import { type PodLife, simulatedStatus, statusFingerprint } from './pod-status.ts';
 
 export { LEASE_DURATION_SECONDS, NODE_LEASE_NAMESPACE } from './node-lease.ts';
 

@@ -35,7 +35,6 @@ export interface SimulatedStatus {
 }
 
 /** RFC 3339 with second precision, as metav1.Time marshals. */
-export { rfc3339 };
 
 interface Run {
   phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';

@@ -31,7 +31,6 @@ const RCS = refOf(findKind('', 'replicationcontrollers')!);
 
 const unwrap = (o: KObject | DeletedFinalStateUnknown): KObject =>
   o instanceof DeletedFinalStateUnknown ? o.obj : o;
-const timestamp = rfc3339;
 const controllerOf = (o: KObject) => (o.metadata?.ownerReferences ?? []).find((r) => r.controller);
 
 export class DisruptionController implements Controller {
@@ -129,7 +128,7 @@ export class DisruptionController implements Controller {
           .filter((p) => selectorMatches(pdb.spec.selector, p.metadata?.labels))
       : [];
     const now = this.#ctx.clock.now();
-    const { status, recheckAtMs } = computeBudget(pdb, pods, this.#finder(namespace), now, timestamp(now));
+    const { status, recheckAtMs } = computeBudget(pdb, pods, this.#finder(namespace), now, rfc3339(now));
     if (recheckAtMs !== undefined) this.#queue.addAfter(key, Math.max(0, recheckAtMs - now));
     if (JSON.stringify(status) === JSON.stringify(pdb.status ?? {})) return;
     try {

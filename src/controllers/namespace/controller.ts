@@ -25,8 +25,6 @@ const TERMINATING = 'Terminating';
 const MIN_RECHECK_MS = 1_000;
 const MAX_RECHECK_MS = 10_000;
 
-const timestamp = rfc3339;
-
 export class NamespaceController implements Controller {
   readonly name = NAMESPACE_CONTROLLER;
   readonly #ctx: ControllerContext;
@@ -73,7 +71,7 @@ export class NamespaceController implements Controller {
 
     const now = this.#ctx.clock.now();
     const pass = await deleteAllContent(this.#ctx.client, name, now, signal);
-    const conditions = nextConditions(ns.status?.conditions, pass, timestamp(now));
+    const conditions = nextConditions(ns.status?.conditions, pass, rfc3339(now));
     if (JSON.stringify(conditions) !== JSON.stringify(ns.status?.conditions ?? [])) {
       try {
         ns = await this.#namespaces.updateStatus({ ...ns, status: { ...ns.status, conditions } });

@@ -32,8 +32,6 @@ export interface NodeLifecycleOptions {
 
 export const DEFAULT_NODE_LIFECYCLE_OPTIONS: NodeLifecycleOptions = { monitorPeriodMs: 5_000 };
 
-const timestamp = rfc3339;
-
 export class NodeLifecycleController implements Controller {
   readonly name = NODE_LIFECYCLE_CONTROLLER;
   readonly #ctx: ControllerContext;
@@ -91,14 +89,14 @@ export class NodeLifecycleController implements Controller {
     const nodes = this.#ctx.client.resource(NODES);
     let node = cached;
     if (now - probe.probeMs > this.#ctx.options.nodeMonitorGracePeriodMs) {
-      const conditions = unknownConditions(node, timestamp(now));
+      const conditions = unknownConditions(node, rfc3339(now));
       if (conditions) {
         this.#ctx.log.info('node stopped posting status', { node: name });
         node = await nodes.updateStatus({ ...structuredClone(node), status: { ...node.status, conditions } });
         this.#recorder.event(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
       }
     }
-    const taints = reconcileTaints(node.spec?.taints ?? [], readyStatus(node), timestamp(now));
+    const taints = reconcileTaints(node.spec?.taints ?? [], readyStatus(node), rfc3339(now));
     if (taints) {
       const next = structuredClone(node) as KObject;
       next.spec = { ...next.spec, taints };

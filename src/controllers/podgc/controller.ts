@@ -23,8 +23,6 @@ const DISRUPTION_TARGET = 'DisruptionTarget';
 const DELETION_BY_PODGC = 'DeletionByPodGC';
 const ORPHANED_MESSAGE = 'PodGC: node no longer exists';
 
-const timestamp = rfc3339;
-
 export class PodGcController implements Controller {
   readonly name = PODGC_CONTROLLER;
   readonly #ctx: ControllerContext;
@@ -108,7 +106,7 @@ export class PodGcController implements Controller {
           status: 'True',
           reason: DELETION_BY_PODGC,
           message: ORPHANED_MESSAGE,
-          lastTransitionTime: timestamp(now),
+          lastTransitionTime: rfc3339(now),
         },
       ];
       try {

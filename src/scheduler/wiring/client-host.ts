@@ -41,7 +41,6 @@ export interface ClientHostOptions {
 }
 
 /** metav1.Time: RFC 3339 in whole seconds. */
-const toTime = rfc3339;
 
 /** The reference events name: informer objects carry no kind/apiVersion. */
 export const podRef = (pod: Pod): ObjectReference => ({
@@ -110,7 +109,7 @@ export class ClientSchedulerHost implements SchedulerHost {
           reason: failure.reason,
           message: failure.message,
           lastProbeTime: null,
-          lastTransitionTime: cond?.status === 'False' ? cond.lastTransitionTime : toTime(this.#now()),
+          lastTransitionTime: cond?.status === 'False' ? cond.lastTransitionTime : rfc3339(this.#now()),
         },
       ];
     }
@@ -123,7 +122,7 @@ export class ClientSchedulerHost implements SchedulerHost {
   async preempt(victim: Pod, preemptor: Pod, nodeName: string): Promise<void> {
     const name = victim.metadata?.name ?? '';
     const pods = this.#client.resource(PODS, victim.metadata?.namespace ?? 'default');
-    const now = toTime(this.#now());
+    const now = rfc3339(this.#now());
     try {
       await this.#patchStatus(victim, {
         status: {
