@@ -6,13 +6,12 @@
 // latency_p99_ms is one scheduling attempt, as upstream's scheduling_attempt_duration: from the
 // queue pop to the binding POST's answer.
 import { randomBytes } from 'node:crypto';
-import { ALL_KINDS } from '../src/api/kinds/index.ts';
 import type { KObject } from '../src/api/object.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../src/api/validation/index.ts';
 import { createAuthenticator } from '../src/apiserver/authn/index.ts';
 import { reconcileDefaultPolicy } from '../src/apiserver/authz/reconcile-policy.ts';
 import { systemContext } from '../src/apiserver/registry/context.ts';
-import { ApiServer } from '../src/apiserver/server.ts';
+import type { ApiServer } from '../src/apiserver/server.ts';
+import { memoryApiServer } from '../src/apiserver/testing/memory-api-server.ts';
 import {
   DeletedFinalStateUnknown,
   loopbackClient,
@@ -26,7 +25,6 @@ import {
 import type { SchedulerHost } from '../src/scheduler/host.ts';
 import { podUid } from '../src/scheduler/types.ts';
 import { type RunningScheduler, startScheduler } from '../src/scheduler/wiring/start-scheduler.ts';
-import { openMemoryBackend } from '../src/storage/memory/memory-backend.ts';
 import { inFlight, quantile, round } from './stats.ts';
 import type { BenchResult, Metric } from './types.ts';
 
@@ -210,14 +208,9 @@ interface Cluster {
 }
 
 async function startCluster(): Promise<Cluster> {
-  const backend = openMemoryBackend();
   const adminToken = randomBytes(16).toString('hex');
   const schedulerToken = randomBytes(16).toString('hex');
-  const api = new ApiServer({
-    backend,
-    kinds: ALL_KINDS,
-    validateMeta: validateObjectMeta,
-    validateMetaUpdate: validateObjectMetaUpdate,
+  const { api, backend } = memoryApiServer({
     authenticator: createAuthenticator({
       tokens: new Map([
         [adminToken, { username: 'skiff-bench-admin', groups: ['system:masters'] }],

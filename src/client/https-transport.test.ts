@@ -6,33 +6,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ApiError } from '../api/errors.ts';
-import { ALL_KINDS } from '../api/kinds/index.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/index.ts';
 import { createAuthenticator } from '../apiserver/authn/index.ts';
 import { ensurePki, writeKubeconfig } from '../apiserver/pki/index.ts';
-import { ApiServer } from '../apiserver/server.ts';
-import { openMemoryBackend } from '../storage/memory/memory-backend.ts';
+import type { ApiServer } from '../apiserver/server.ts';
+import { memoryApiServer } from '../apiserver/testing/memory-api-server.ts';
+import type { StorageBackend } from '../storage/types.ts';
 import { clientForConnection, clientFromKubeconfig } from './index.ts';
 import { NAMESPACES } from './resource.ts';
 
 let dir: string;
 let api: ApiServer;
-let backend: ReturnType<typeof openMemoryBackend>;
+let backend: StorageBackend;
 let kubeconfig: string;
 let server: string;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'skiff-client-tls-'));
   const pki = await ensurePki(join(dir, 'tls'), { hosts: [], ips: ['127.0.0.1'] });
-  backend = openMemoryBackend();
-  api = new ApiServer({
-    backend,
-    kinds: ALL_KINDS,
-    validateMeta: validateObjectMeta,
-    validateMetaUpdate: validateObjectMetaUpdate,
+  ({ api, backend } = memoryApiServer({
     tls: { cert: pki.serverCertPem, key: pki.serverKeyPem, ca: pki.caCertPem },
     authenticator: createAuthenticator({}),
-  });
+  }));
   const { port } = await api.listen(0, '127.0.0.1');
   server = `https://127.0.0.1:${port}`;
   kubeconfig = join(dir, 'kubeconfig.yaml');

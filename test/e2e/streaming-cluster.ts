@@ -13,12 +13,9 @@ import {
   APISERVER_CLIENT_CN,
   startAgentServer,
 } from '../../src/agent/server/index.ts';
-import { ALL_KINDS } from '../../src/api/kinds/index.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../src/api/validation/index.ts';
 import { createAuthenticator } from '../../src/apiserver/authn/index.ts';
 import { createCa, issueLeaf } from '../../src/apiserver/pki/certs.ts';
-import { ApiServer } from '../../src/apiserver/server.ts';
-import { openMemoryBackend } from '../../src/storage/memory/memory-backend.ts';
+import { memoryApiServer } from '../../src/apiserver/testing/memory-api-server.ts';
 import { kubectlBinary } from './harness.ts';
 
 export interface StreamingCluster {
@@ -62,12 +59,7 @@ export async function startStreamingCluster(o: ClusterOptions): Promise<Streamin
     tls: { cert: serving.certPem, key: serving.keyPem, clientCa: ca.certPem },
     ...o.agent,
   });
-  const backend = openMemoryBackend();
-  const api = new ApiServer({
-    backend,
-    kinds: ALL_KINDS,
-    validateMeta: validateObjectMeta,
-    validateMetaUpdate: validateObjectMetaUpdate,
+  const { api, backend } = memoryApiServer({
     tls: { cert: serving.certPem, key: serving.keyPem, ca: ca.certPem },
     authenticator: createAuthenticator({
       tokens: new Map([[token, { username: 'skiff-e2e-admin', groups: ['system:masters'] }]]),

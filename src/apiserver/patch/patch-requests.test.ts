@@ -5,9 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { APPS_KINDS } from '../../api/kinds/apps/index.ts';
 import { CORE_KINDS } from '../../api/kinds/core/index.ts';
 import { findUnknownFields } from '../../api/schemas/unknown-fields.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/index.ts';
-import { openMemoryBackend } from '../../storage/memory/memory-backend.ts';
-import { ApiServer } from '../server.ts';
+import type { ApiServer } from '../server.ts';
+import { memoryApiServer } from '../testing/memory-api-server.ts';
 
 let server: ApiServer;
 let base: string;
@@ -72,13 +71,7 @@ const deployment = (name: string, image = 'nginx:1.25', extra: Record<string, un
 });
 
 before(async () => {
-  server = new ApiServer({
-    backend: openMemoryBackend(),
-    kinds: [...CORE_KINDS, ...APPS_KINDS],
-    validateMeta: validateObjectMeta,
-    validateMetaUpdate: validateObjectMetaUpdate,
-    unknownFields: findUnknownFields,
-  });
+  server = memoryApiServer({ kinds: [...CORE_KINDS, ...APPS_KINDS], unknownFields: findUnknownFields }).api;
   const { port } = await server.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${port}`;
   const ns = await call('POST', '/api/v1/namespaces', {

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ALL_KINDS } from '../../api/kinds/index.ts';
 import type { KObject } from '../../api/object.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/index.ts';
-import { openMemoryBackend } from '../../storage/memory/memory-backend.ts';
-import { ApiServer } from '../server.ts';
+import type { StorageBackend } from '../../storage/types.ts';
+import type { ApiServer } from '../server.ts';
+import { memoryApiServer } from '../testing/memory-api-server.ts';
 import { systemContext } from './context.ts';
 import { APPROVAL_TYPES, keepConditions } from './csr-conditions.ts';
 
@@ -21,16 +20,10 @@ test('keepConditions swaps in the previous conditions of the kept types', () => 
   assert.deepEqual(keepConditions(undefined, undefined, APPROVAL_TYPES), []);
 });
 
-let backend: ReturnType<typeof openMemoryBackend>;
+let backend: StorageBackend;
 let api: ApiServer;
 before(() => {
-  backend = openMemoryBackend();
-  api = new ApiServer({
-    backend,
-    kinds: ALL_KINDS,
-    validateMeta: validateObjectMeta,
-    validateMetaUpdate: validateObjectMetaUpdate,
-  });
+  ({ api, backend } = memoryApiServer());
 });
 after(async () => {
   await api.close();

@@ -2,11 +2,9 @@
 // real ApiServer (memory backend) over HTTP: each version reads what the other wrote.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ALL_KINDS } from '../../api/kinds/index.ts';
 import { findUnknownFields } from '../../api/schemas/unknown-fields.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/index.ts';
-import { openMemoryBackend } from '../../storage/memory/memory-backend.ts';
-import { ApiServer } from '../server.ts';
+import type { ApiServer } from '../server.ts';
+import { memoryApiServer } from '../testing/memory-api-server.ts';
 
 let server: ApiServer;
 let base: string;
@@ -27,13 +25,7 @@ const V1 = '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers';
 const V2 = '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers';
 
 before(async () => {
-  server = new ApiServer({
-    backend: openMemoryBackend(),
-    kinds: ALL_KINDS,
-    validateMeta: validateObjectMeta,
-    validateMetaUpdate: validateObjectMetaUpdate,
-    unknownFields: findUnknownFields,
-  });
+  server = memoryApiServer({ unknownFields: findUnknownFields }).api;
   const { port } = await server.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${port}`;
   assert.equal((await call('POST', '/api/v1/namespaces', { metadata: { name: 'default' } })).code, 201);

@@ -2,11 +2,9 @@
 // 127.0.0.1, bearer-token authentication) for the client's integration tests, with clients over
 // both transports. Only tests import this file.
 import { randomBytes } from 'node:crypto';
-import { ALL_KINDS } from '../../api/kinds/index.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/index.ts';
 import { createAuthenticator } from '../../apiserver/authn/index.ts';
-import { ApiServer } from '../../apiserver/server.ts';
-import { openMemoryBackend } from '../../storage/memory/memory-backend.ts';
+import type { ApiServer } from '../../apiserver/server.ts';
+import { memoryApiServer } from '../../apiserver/testing/memory-api-server.ts';
 import type { StorageBackend } from '../../storage/types.ts';
 import { httpTransport } from '../https-transport.ts';
 import { loopbackTransport } from '../loopback-transport.ts';
@@ -35,13 +33,8 @@ export interface TestCluster {
 export const TEST_USER = 'system:skiff-test-admin';
 
 export async function startTestCluster(namespaces: string[] = ['default']): Promise<TestCluster> {
-  const backend = openMemoryBackend();
   const token = randomBytes(16).toString('hex');
-  const api = new ApiServer({
-    backend,
-    kinds: ALL_KINDS,
-    validateMeta: validateObjectMeta,
-    validateMetaUpdate: validateObjectMetaUpdate,
+  const { api, backend } = memoryApiServer({
     authenticator: createAuthenticator({
       tokens: new Map([[token, { username: TEST_USER, groups: ['system:masters'] }]]),
     }),
