@@ -3,9 +3,7 @@
 // rest.InClusterConfig resolve them. Relative file paths are relative to the kubeconfig's folder.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { lazyRequire } from '../util/lazy-require.ts';
-
-const yaml = lazyRequire<typeof import('yaml')>('yaml');
+import { lazyRequire, yaml } from '../util/lazy-require.ts';
 
 export interface ClusterConnection {
   /** `https://host:port` (or http:// for a plain test server). */

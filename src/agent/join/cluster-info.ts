@@ -4,11 +4,8 @@
 // Every later request verifies the server against that CA, so a man in the middle that served a
 // forged cluster-info gets nothing: the pin fails and we stop before sending the token anywhere.
 import { CONFIGMAPS, clientForConnection, isNotFound } from '../../client/index.ts';
-import { lazyRequire } from '../../util/lazy-require.ts';
+import { lazyRequire, yaml } from '../../util/lazy-require.ts';
 import { matchesCaCertHash, splitPemCertificates } from './ca-hash.ts';
-
-/** Needed once, while joining: not kept resident in every agent (see parseKubeconfigText). */
-const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export const CLUSTER_INFO_NAMESPACE = 'kube-public';
 export const CLUSTER_INFO_CONFIGMAP = 'cluster-info';

@@ -4,9 +4,7 @@
 // nonResourceURLs (exact or `prefix*`). No matching rule: None. omitStages of the policy and the
 // rule are combined.
 import { readFileSync } from 'node:fs';
-import { lazyRequire } from '../../util/lazy-require.ts';
-
-const yaml = lazyRequire<typeof import('yaml')>('yaml');
+import { lazyRequire, yaml } from '../../util/lazy-require.ts';
 
 export type AuditLevel = 'None' | 'Metadata' | 'Request' | 'RequestResponse';
 export const AUDIT_LEVELS: readonly AuditLevel[] = ['None', 'Metadata', 'Request', 'RequestResponse'];

@@ -3,10 +3,8 @@
 // prefix; identity reads anything unprefixed). Resources are `secrets`, `deployments.apps`,
 // `*.apps` or `*.*`.
 import { readFileSync } from 'node:fs';
-import { lazyRequire } from '../../util/lazy-require.ts';
+import { lazyRequire, yaml } from '../../util/lazy-require.ts';
 import { aescbc, aesgcm, identity, type Transformer } from './providers.ts';
-
-const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export const ENCRYPTION_API_VERSIONS = ['apiserver.config.k8s.io/v1', 'apiserver.config.k8s.io/v1beta1'];
 

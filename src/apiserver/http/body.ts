@@ -2,9 +2,7 @@
 // plain object, with 4xx Status errors for anything malformed (never a 500).
 import type { IncomingMessage } from 'node:http';
 import { ApiError, badRequest, tooLarge, unsupportedMediaType } from '../../api/errors.ts';
-import { lazyRequire } from '../../util/lazy-require.ts';
-
-const yaml = lazyRequire<typeof import('yaml')>('yaml');
+import { lazyRequire, yaml } from '../../util/lazy-require.ts';
 
 /** Upstream's limit for a request body (3 MiB); etcd's value limit is of the same order. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;

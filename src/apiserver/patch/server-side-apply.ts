@@ -3,15 +3,12 @@
 // exist yet (201). Conflicts come back as 409 from the field manager.
 import { ApiError, badRequest, conflict, isApiError } from '../../api/errors.ts';
 import type { KObject } from '../../api/object.ts';
-import { lazyRequire } from '../../util/lazy-require.ts';
+import { lazyRequire, yaml } from '../../util/lazy-require.ts';
 import { applyObject, type FieldManagerScope } from '../managedfields/field-manager.ts';
 import type { RequestContext } from '../registry/context.ts';
 import { nowTimestamp } from '../registry/object-meta.ts';
 import type { ResourceStore } from '../registry/resource-store.ts';
 import { schemaOfKind } from './schema.ts';
-
-/** Loaded on the first apply: an idle server need not hold a YAML parser. */
-const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export type ApplyValidation = 'Strict' | 'Warn' | 'Ignore';
 

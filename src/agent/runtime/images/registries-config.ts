@@ -11,11 +11,8 @@
 // A reference is tried against each mirror endpoint in order and then the registry itself (k3s's
 // default fallback), so an air-gapped node pulls `docker.io/library/busybox` from its mirror.
 
-import { lazyRequire } from '../../../util/lazy-require.ts';
+import { lazyRequire, yaml } from '../../../util/lazy-require.ts';
 import type { ImageReference } from './reference.ts';
-
-/** Only nodes with a registries.yaml load the YAML parser. */
-const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export interface MirrorConfig {
   endpoint?: string[];
