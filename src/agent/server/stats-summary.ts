@@ -78,7 +78,7 @@ export class StatsCollector {
         containers.push({
           name: c.name,
           startTime: isoMillis((c.startedAt ?? c.createdAt).getTime()),
-          cpu: this.#cpu(path, cpuNs, nowMs),
+          cpu: this.#cpu(path, cpuNs, nowMs, now),
           memory: { time: now, ...mem },
         });
       }
@@ -103,17 +103,18 @@ export class StatsCollector {
       node: {
         nodeName: this.#nodeName,
         startTime: this.#bootTime,
-        cpu: this.#cpu('/', await hostCpuNs(), nowMs),
+        cpu: this.#cpu('/', await hostCpuNs(), nowMs, now),
         memory: { time: now, ...(await hostMemory()) },
       },
       pods,
     };
   }
 
-  #cpu(key: string, cpuNs: number, nowMs: number): CpuStats {
+  /** `now` is `nowMs` formatted, once per summary. */
+  #cpu(key: string, cpuNs: number, nowMs: number, now: string): CpuStats {
     const prev = this.#prev.get(key);
     this.#prev.set(key, { cpuNs, atMs: nowMs });
-    const out: CpuStats = { time: isoMillis(nowMs), usageCoreNanoSeconds: cpuNs };
+    const out: CpuStats = { time: now, usageCoreNanoSeconds: cpuNs };
     if (prev && nowMs > prev.atMs)
       out.usageNanoCores = Math.max(0, Math.round(((cpuNs - prev.cpuNs) * 1000) / (nowMs - prev.atMs)));
     return out;
