@@ -5,6 +5,7 @@
 // readiness, NodePort on 127.0.0.1, ClientIP affinity, headless and SRV records, and NetworkPolicy
 // verdicts, each asserted by a real request from a pod. Host objects are scoped (SKIFF_AGENT_SCOPE).
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { ENV_AGENT_PORT, ENV_HOST_SCOPE, ENV_POD_CIDR } from '../../src/cmd/node.ts';
+import { nodeUtil } from '../../src/util/node-builtins.ts';
 import { httpGet } from '../support/http-get.ts';
 import { buildImage, busyboxRootfsLayer, dirToEntries, makeLayer, packTar } from '../support/images.ts';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.ts';
@@ -83,6 +85,16 @@ async function kubectlUntil(args: string[], ok: (out: string) => boolean, what: 
     await sleep(POLL_MS);
   }
   throw new Error(`timed out waiting for ${what}; last output:\n${last}\n${skiff.logs().slice(-3000)}`);
+}
+
+const execFileP = nodeUtil.promisify(execFile);
+
+async function until(what: string, ok: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + WAIT_MS;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(POLL_MS);
+  }
 }
 
 async function apply(manifest: string): Promise<void> {
@@ -256,6 +268,19 @@ spec:
 ${clientPod('client')}`,
   );
   for (const p of ['web-1', 'web-2', 'web-3', 'client']) await podIP(p);
+  // The pods being Running does not mean the service proxy has rules for their Services yet: a
+  // request to a ClusterIP the proxy has not seen follows the host's default route, out of the
+  // machine (a CI run once got a 404 from whatever answered there). Wait for the NAT rules that
+  // send each ClusterIP to its endpoints, reading iptables, not sending traffic.
+  for (const svc of ['web', 'web-sticky', 'web-np']) {
+    const ip = (
+      await kubectlUntil(['get', 'svc', svc, '-o', 'jsonpath={.spec.clusterIP}'], Boolean, `${svc} IP`)
+    ).trim();
+    await until(`the proxy's rules for ${svc} (${ip})`, async () => {
+      const { stdout } = await execFileP('iptables-save', ['-t', 'nat']);
+      return stdout.includes(`-d ${ip}/32`);
+    });
+  }
 });
 
 after(async () => {
